@@ -55,13 +55,16 @@ struct Codec {
 };
 
 // A reasonable WebRTC codec list for "audio" or "video" (opus, PCMU, PCMA,
-// telephone-event / VP8, VP9, H264 CB 42e01f pm=1, H264 pm=0, AV1, each
-// video codec with rtx), payload types left for the engine to assign.
+// telephone-event / VP8, VP9, H264 CB 42e01f pm=1, H264 pm=0, AV1, H265,
+// each video codec with rtx), payload types left for the engine to assign.
+// In a preference list an rtx entry without a usable "apt" repairs the
+// nearest non-rtx codec before it.
 std::vector<Codec> default_codecs(std::string_view kind);
 
 struct HeaderExtension {
   std::string uri;
   int id = 0;  // 0: the engine assigns
+  // In preferences, Inactive means "do not negotiate" (W3C "stopped").
   Direction direction = Direction::SendRecv;
   bool operator==(const HeaderExtension &) const = default;
 };
@@ -75,20 +78,32 @@ struct Transceiver {
   Direction direction = Direction::SendRecv;
   std::vector<Codec> codecs;  // preferences, best first
   std::vector<HeaderExtension> header_extensions;
-  std::string stream_id;                    // a=msid stream (empty: "-")
-  std::string track_id;                     // a=msid track
-  std::vector<std::uint32_t> send_ssrcs;    // [primary, rtx]; empty: no a=ssrc lines
+  std::string stream_id;                  // a=msid stream (empty: "-")
+  std::string track_id;                   // a=msid track
+  std::vector<std::uint32_t> send_ssrcs;  // [primary, rtx]; empty: no a=ssrc lines
   std::string cname;
   bool stopping = false;  // stop() called; the next offer rejects the m-line
+  // `codecs` were set explicitly (W3C setCodecPreferences): answers list the
+  // common codecs in this order. Otherwise answers keep the offerer's order
+  // (RFC 8829 5.3.1).
+  bool has_codec_preferences = false;
+  // While not associated with an m-line, this transceiver may be taken by a
+  // new sendrecv/recvonly m-line of the same kind in a remote offer instead
+  // of creating a new one (W3C: transceivers made by addTrack; webrtcbin
+  // does the same for pads requested before the offer arrives).
+  bool reusable_by_remote = true;
 
   // written by the engine
   std::optional<std::string> mid;
   std::optional<std::size_t> mline;  // index in the current SDPs
   std::optional<Direction> current_direction;
   bool stopped = false;
-  bool created_by_remote = false;  // made by set_remote_description(offer)
+  bool created_by_remote = false;        // made by set_remote_description(offer)
   std::vector<Codec> negotiated_codecs;  // payload types as agreed, best first
   std::vector<HeaderExtension> negotiated_extensions;
+  // The remote side sends to us on this m-line (W3C: a track event fired and
+  // the track is not ended). Drives MediaPlan::receiving_started/ended.
+  bool receiving = false;
 };
 
 struct IceCredentials {
@@ -101,8 +116,8 @@ struct IceCredentials {
 // from the caller: the engine draws none).
 struct Configuration {
   BundlePolicy bundle_policy = BundlePolicy::MaxBundle;
-  std::string session_id = "0";  // o= session id (digits)
-  IceCredentials ice;            // current local ICE credentials
+  std::string session_id = "0";           // o= session id (digits)
+  IceCredentials ice;                     // current local ICE credentials
   std::vector<Fingerprint> fingerprints;  // of the local certificate
   bool trickle = true;                    // a=ice-options:trickle
   std::uint16_t sctp_port = 5000;
@@ -115,6 +130,7 @@ struct OfferOptions {
 struct AnswerOptions {};
 
 // What one ICE + DTLS transport must do after a description is applied.
+// From add_remote_candidate, remote_candidates holds only the new candidate.
 struct TransportPlan {
   std::string mid;                // the m-line owning it (BUNDLE tag or alone)
   std::vector<std::string> mids;  // all m-lines it carries
@@ -122,7 +138,9 @@ struct TransportPlan {
   std::optional<IceCredentials> remote_ice;  // unknown before a remote description
   bool remote_ice_lite = false;
   bool ice_controlling = true;
-  bool ice_restart = false;  // credentials changed on either side
+  // Credentials changed on either side. After a remote offer that restarts
+  // ICE, set new Configuration::ice before create_answer (RFC 8839 4.4.1.1).
+  bool ice_restart = false;
   std::vector<Candidate> remote_candidates;
   bool remote_end_of_candidates = false;
   std::optional<DtlsRole> dtls_role;  // decided once an answer exists
@@ -136,7 +154,7 @@ struct MediaPlan {
   std::size_t transceiver = 0;  // index into the caller's transceivers
   std::string mid;
   std::size_t mline = 0;
-  std::string transport_mid;  // TransportPlan::mid carrying it
+  std::string transport_mid;                  // TransportPlan::mid carrying it
   Direction direction = Direction::Inactive;  // negotiated (ours)
   std::vector<Codec> codecs;                  // agreed, best first
   std::vector<HeaderExtension> extensions;
@@ -145,6 +163,7 @@ struct MediaPlan {
   std::vector<Msid> remote_msids;
   bool stopped = false;
   bool receiving_started = false;  // direction gained "recv": fire a track event
+  bool receiving_ended = false;    // the remote stopped sending: end the track
 };
 
 struct DataPlan {
@@ -178,24 +197,42 @@ class Session {
 
   std::vector<Transceiver> &transceivers() { return transceivers_; }
   const std::vector<Transceiver> &transceivers() const { return transceivers_; }
-  std::size_t add_transceiver(Transceiver t);  // returns its index
+  // Returns its index. Empty codecs / header_extensions get the defaults
+  // for the kind (clear header_extensions afterwards to offer none; an
+  // empty codec list always means the defaults).
+  std::size_t add_transceiver(Transceiver t);
 
   // The application asked for a data channel (createDataChannel).
   void request_data_channel() { data_wanted_ = true; }
 
   SignalingState signaling_state() const { return state_; }
 
+  // INVALID_STATE when closed or (offer) while a remote offer is pending /
+  // (answer) without one; OPERATION when Configuration lacks valid ICE
+  // credentials or a fingerprint.
   Result<SessionDescription> create_offer(const OfferOptions &opts = {});
   Result<SessionDescription> create_answer(const AnswerOptions &opts = {});
 
   // type Rollback ignores sdp. Returns the new state and what the
-  // transports must do, or a typed error and leaves the state untouched.
+  // transports must do, or a typed error and leaves the state untouched:
+  // INVALID_STATE for a type the signaling state does not allow (rollback
+  // only from have-local-offer / have-remote-offer, as in W3C; no implicit
+  // rollback), INVALID_MODIFICATION for a local description that is not the
+  // one create_offer/create_answer made (m-line count, mids, media, proto),
+  // INVALID_ACCESS for remote content that is invalid (RFC 8829 5.8) or does
+  // not answer our offer (m-lines, mids, payload types, feedback, BUNDLE,
+  // a=setup). Rollback removes transceivers the rolled-back remote offer
+  // created (unless the application changed their direction) and restores
+  // mids, m-line indexes, directions and stop state of the others.
   Result<Plan> set_local_description(SdpType type, const SessionDescription &sdp);
   Result<Plan> set_remote_description(SdpType type, const SessionDescription &sdp);
 
-  // Trickled remote candidate for the m-line `mid` (or index); nullopt
-  // candidate = end-of-candidates. INVALID_STATE without a remote
-  // description, OPERATION for an unknown m-line.
+  // Trickled remote candidate for the m-line `mid` (or index; mid wins);
+  // nullopt candidate = end-of-candidates (for every m-line when neither
+  // mid nor index is given). The candidate is added to the remote
+  // description. INVALID_STATE without a remote description, TYPE for a
+  // candidate without mid and index, OPERATION for an unknown or rejected
+  // m-line or a ufrag that is not the remote description's.
   Result<TransportPlan> add_remote_candidate(std::optional<std::string> mid, std::optional<std::size_t> mline,
                                              const std::optional<Candidate> &candidate);
 
@@ -213,20 +250,86 @@ class Session {
   void close();  // signaling state -> closed; every later call: INVALID_STATE
 
  private:
+  // Which owner an m-line of an offer we created belongs to.
+  struct Slot {
+    enum class Owner { None, Transceiver, Data };
+    Owner owner = Owner::None;
+    std::size_t transceiver = 0;
+  };
+  // The engine-written fields of one transceiver, as rollback restores them.
+  struct TransceiverState {
+    std::optional<std::string> mid;
+    std::optional<std::size_t> mline;
+    std::optional<Direction> current_direction;
+    bool stopping = false;
+    bool stopped = false;
+    bool receiving = false;
+  };
+  // Everything an offer (local or remote) changes before its answer.
+  struct Snapshot {
+    std::vector<TransceiverState> transceivers;
+    std::optional<std::string> data_mid;
+    std::optional<std::size_t> data_mline;
+    std::vector<std::string> used_mids;
+    std::size_t next_mid = 0;
+  };
+  enum class Phase { LocalOffer, RemoteOffer, LocalAnswer, RemoteAnswer };
+
+  Status check_transition(bool local, SdpType type) const;
+  Status validate_remote(SdpType type, const SessionDescription &sdp) const;
+  Status check_local(SdpType type, const SessionDescription &sdp) const;
+  Status check_config() const;
+  Result<Plan> apply_description(bool local, SdpType type, const SessionDescription &sdp);
+  Result<Plan> apply_local_offer(const SessionDescription &sdp);
+  Result<Plan> apply_remote_offer(const SessionDescription &sdp);
+  Result<Plan> apply_answer(SdpType type, const SessionDescription &sdp, bool local);
+  Result<Plan> rollback();
+  void take_snapshot();
+  void restore_snapshot();
+  // What the transports and m-lines must do once `local`/`remote` are the
+  // descriptions of the exchange in `phase` (either may be null for an
+  // offer); `prev_*` are the current ones before it, to detect ICE restarts.
+  // For answers it also writes the negotiated fields into the transceivers
+  // (and, when `final_answer`, stopped/roles/tables); it always updates the
+  // transceivers' receiving flags.
+  Plan make_plan(Phase phase, const SessionDescription *local, const SessionDescription *remote,
+                 const SessionDescription *prev_local, const SessionDescription *prev_remote,
+                 bool final_answer);
+  std::optional<std::size_t> transceiver_at(std::size_t mline) const;
+  std::optional<DtlsRole> negotiated_role(const std::string &mid) const;
+  // m-line `index` is rejected in the current local or remote description
+  // (port 0 and not bundled): it may be recycled (RFC 8829 5.2.2).
+  bool rejected_in_current(std::size_t index) const;
+  bool mid_taken(std::string_view mid, const std::vector<std::string> &reserved) const;
+  std::string allocate_mid(std::vector<std::string> &reserved) const;
+  void remember_mids(const SessionDescription &sdp);
+
   Configuration config_;
   std::vector<Transceiver> transceivers_;
   bool data_wanted_ = false;
   SignalingState state_ = SignalingState::Stable;
   std::optional<SessionDescription> current_local_, pending_local_;
   std::optional<SessionDescription> current_remote_, pending_remote_;
-  // Snapshot restored on rollback.
-  std::vector<Transceiver> transceivers_before_offer_;
+  // Taken when an offer leaves the stable state; restored on rollback.
+  std::optional<Snapshot> snapshot_;
   std::uint64_t session_version_ = 0;
   std::optional<std::string> data_mid_;
+  std::optional<std::size_t> data_mline_;
   std::size_t next_mid_ = 0;
-  // Everything the implementation needs beyond this lives in jsep-private.h
-  // helpers that take the Session by reference.
-  friend struct SessionAccess;
+  std::vector<std::string> used_mids_;  // never handed out again (RFC 8829 5.2.2)
+  // What create_offer/create_answer produced last: set_local_description
+  // accepts only these (or compatible edits), W3C [[LastCreatedOffer]].
+  std::optional<SessionDescription> last_offer_, last_answer_;
+  std::vector<Slot> last_offer_slots_;
+  // Session-wide payload type and extension id assignments, so that a
+  // format keeps its number across m-lines and renegotiations.
+  std::vector<Codec> pt_table_;
+  std::vector<HeaderExtension> ext_table_;
+  // Negotiated DTLS role per mid, kept in re-offers (RFC 8842 5.5).
+  std::vector<std::pair<std::string, DtlsRole>> dtls_roles_;
+  // ICE role fixed by the first exchange, changed only by an ICE restart.
+  std::optional<bool> ice_controlling_;
+  bool local_was_offerer_ = false;  // current_local_ is an offer
 };
 
 }  // namespace gst_rtc::jsep

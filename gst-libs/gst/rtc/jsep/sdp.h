@@ -61,6 +61,7 @@ struct Bandwidth {
 struct Timing {
   std::uint64_t start = 0;
   std::uint64_t stop = 0;
+  std::vector<std::string> repeats;  // values of the r= lines after this t=, verbatim
   bool operator==(const Timing &) const = default;
 };
 
@@ -231,9 +232,13 @@ struct SessionDescription {
   Origin origin;
   std::string session_name = "-";
   std::optional<std::string> session_info;  // i=
+  std::optional<std::string> uri;           // u=
+  std::vector<std::string> emails;          // e=
+  std::vector<std::string> phones;          // p=
   std::optional<Connection> connection;
   std::vector<Bandwidth> bandwidths;
   std::vector<Timing> timings{Timing{}};
+  std::optional<std::string> zone_adjustments;  // z=, verbatim
   std::vector<Group> groups;
   std::optional<std::string> msid_semantic;  // value of a=msid-semantic
   CommonAttributes attrs;
