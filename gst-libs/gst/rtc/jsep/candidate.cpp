@@ -1,6 +1,8 @@
 // ICE candidate attribute parser/serializer (RFC 8839 section 5.1).
 #include "candidate.h"
 
+#include "text.h"
+
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -10,36 +12,10 @@ namespace gst_rtc::jsep {
 
 namespace {
 
+using namespace text;
+
 Error syntax(std::string message) {
   return make_error(ErrorCode::Syntax, std::move(message));
-}
-
-// from_chars rejects signs and reports overflow, which is exactly the
-// strictness an unsigned wire field needs.
-template <class T>
-std::optional<T> parse_uint(std::string_view s) {
-  T v{};
-  if (s.empty()) return std::nullopt;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-std::string quoted(std::string_view s) {
-  // Keeps error messages short and printable whatever the input was.
-  constexpr std::size_t max_len = 64;
-  std::string out = "\"";
-  out.append(s.substr(0, max_len));
-  if (s.size() > max_len) out += "...";
-  out += '"';
-  return out;
 }
 
 // Parses a decimal field in [min, max]; on failure returns the message
@@ -50,37 +26,11 @@ std::optional<std::string> number(std::string_view field, std::string_view s, st
   if (!all_digits(s)) return std::string(field) + " " + quoted(s) + " is not a number";
   auto v = parse_uint<std::uint64_t>(s);
   if (!v || *v < min || *v > max) {
-    constexpr std::size_t max_len = 32;
-    std::string shown = s.size() > max_len ? std::string(s.substr(0, max_len)) + "..." : std::string(s);
-    return std::string(field) + " " + shown + " out of range " + std::to_string(min) + ".." +
+    return std::string(field) + " " + clipped(s) + " out of range " + std::to_string(min) + ".." +
            std::to_string(max);
   }
   out = static_cast<T>(*v);
   return std::nullopt;
-}
-
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-bool is_ice_char(char c) {
-  return is_alpha(c) || is_digit(c) || c == '+' || c == '/';
-}
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
 }
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) {

@@ -10,13 +10,14 @@
 
 #include "jsep.h"
 #include "sdp.h"
+#include "text.h"
 
 namespace gst_rtc::jsep::detail {
 
 // ---- text ----------------------------------------------------------------
 
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
+using text::iequals;
+using text::to_lower;
 std::optional<int> parse_int(std::string_view s, int min, int max);
 
 // ---- SDP structure ---------------------------------------------------------

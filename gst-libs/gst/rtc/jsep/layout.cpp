@@ -2,23 +2,10 @@
 // rejected, bundled, carried by which transport, and where their transport
 // attributes come from.
 #include <algorithm>
-#include <cctype>
 
 #include "jsep-private.h"
 
 namespace gst_rtc::jsep::detail {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::optional<int> parse_int(std::string_view s, int min, int max) {
   if (s.empty() || s.size() > 9) return std::nullopt;

@@ -14,36 +14,13 @@
 #include <set>
 
 #include "sdp.h"
+#include "text.h"
 
 namespace gst_rtc::jsep {
 
 namespace {
 
-template <class T>
-std::optional<T> parse_uint(std::string_view s) {
-  T v{};
-  if (s.empty()) return std::nullopt;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-bool is_ice_char(char c) {
-  return is_alpha(c) || is_digit(c) || c == '+' || c == '/';
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
-}
+using namespace text;
 
 // RFC 8866 token-char.
 bool is_token_char(char c) {
@@ -59,28 +36,6 @@ bool is_token(std::string_view s) {
 bool is_rid_id(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(),
                                    [](char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '_'; });
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char &c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// Keeps error messages short whatever the input was.
-std::string quoted(std::string_view s) {
-  constexpr std::size_t max_len = 64;
-  std::string out = "\"";
-  out.append(s.substr(0, max_len));
-  if (s.size() > max_len) out += "...";
-  out += '"';
-  return out;
-}
-
-std::string clipped(std::string_view s) {
-  constexpr std::size_t max_len = 32;
-  return s.size() > max_len ? std::string(s.substr(0, max_len)) + "..." : std::string(s);
 }
 
 // Splits on single spaces. Returns false when a field is empty (doubled,
@@ -746,7 +701,7 @@ Status Parser::ice_options(CommonAttributes &attrs, std::string_view v) {
 Status Parser::fingerprint(CommonAttributes &attrs, std::string_view v) {
   if (!split_spaces(v, tokens_) || tokens_.size() != 2) return fail("expected <hash-function> <fingerprint>");
   if (!is_token(tokens_[0])) return fail("hash function " + quoted(tokens_[0]) + " is not a token");
-  std::string algorithm = lower(tokens_[0]);
+  std::string algorithm = to_lower(tokens_[0]);
   std::string_view value = tokens_[1];
   // UPPER-HEX pairs joined by ':' (RFC 8122); lower case is seen in the wild
   // and harmless.
