@@ -1,0 +1,142 @@
+#include "certificate.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+namespace gst_rtc::dtls {
+
+namespace {
+
+Error ossl_error(ErrorCode code, std::string what) {
+  unsigned long e = ERR_get_error();
+  if (e != 0) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof(buf));
+    what += ": ";
+    what += buf;
+  }
+  // Leftover queued errors would be misattributed to the next SSL call.
+  ERR_clear_error();
+  return jsep::make_error(code, std::move(what));
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string to_upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+  return out;
+}
+
+const EVP_MD *digest_for(std::string_view algorithm) {
+  const std::string name = to_lower(algorithm);
+  if (name == "sha-1") return EVP_sha1();
+  if (name == "sha-224") return EVP_sha224();
+  if (name == "sha-256") return EVP_sha256();
+  if (name == "sha-384") return EVP_sha384();
+  if (name == "sha-512") return EVP_sha512();
+  return nullptr;
+}
+
+Result<std::string> bio_to_string(BIO *bio) {
+  char *data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  if (len <= 0 || !data) return ossl_error(ErrorCode::Operation, "empty PEM output");
+  return std::string(data, static_cast<size_t>(len));
+}
+
+}  // namespace
+
+Result<Certificate> Certificate::generate(const CertificateOptions &options) {
+  EvpPkeyPtr key(options.key_type == KeyType::Rsa2048 ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));
+  if (!key) return ossl_error(ErrorCode::Operation, "key generation failed");
+
+  X509Ptr cert(X509_new());
+  BignumPtr serial(BN_new());
+  if (!cert || !serial) return ossl_error(ErrorCode::Operation, "out of memory");
+  // Random serials keep two certificates of one process distinguishable to peers.
+  if (!X509_set_version(cert.get(), 2) || !BN_rand(serial.get(), 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
+      !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())))
+    return ossl_error(ErrorCode::Operation, "cannot set serial");
+  if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()),
+                       -static_cast<long>(options.not_before_offset.count())) ||
+      !X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(options.validity.count())))
+    return ossl_error(ErrorCode::Operation, "cannot set validity");
+  X509_NAME *name = X509_get_subject_name(cert.get());
+  if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                  reinterpret_cast<const unsigned char *>(options.common_name.c_str()), -1,
+                                  -1, 0) ||
+      !X509_set_issuer_name(cert.get(), name) || !X509_set_pubkey(cert.get(), key.get()))
+    return ossl_error(ErrorCode::Operation, "cannot set name or key");
+  if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
+    return ossl_error(ErrorCode::Operation, "cannot sign");
+  return Certificate(std::move(cert), std::move(key));
+}
+
+Result<Certificate> Certificate::from_pem(std::string_view cert_pem, std::string_view key_pem) {
+  BioPtr cert_bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+  BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  if (!cert_bio || !key_bio) return ossl_error(ErrorCode::Operation, "out of memory");
+  X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+  if (!cert) return ossl_error(ErrorCode::Syntax, "cannot parse PEM certificate");
+  EvpPkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return ossl_error(ErrorCode::Syntax, "cannot parse PEM private key");
+  if (X509_check_private_key(cert.get(), key.get()) != 1)
+    return ossl_error(ErrorCode::InvalidAccess, "private key does not match certificate");
+  return Certificate(std::move(cert), std::move(key));
+}
+
+Result<std::string> Certificate::cert_pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || !PEM_write_bio_X509(bio.get(), cert_.get()))
+    return ossl_error(ErrorCode::Operation, "cannot write certificate");
+  return bio_to_string(bio.get());
+}
+
+Result<std::string> Certificate::key_pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || !PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    return ossl_error(ErrorCode::Operation, "cannot write private key");
+  return bio_to_string(bio.get());
+}
+
+Result<std::string> Certificate::fingerprint(std::string_view algorithm) const {
+  return fingerprint_of(cert_.get(), algorithm);
+}
+
+Result<std::string> fingerprint_of(X509 *cert, std::string_view algorithm) {
+  const EVP_MD *md = digest_for(algorithm);
+  if (!md)
+    return jsep::make_error(ErrorCode::NotSupported, "unknown hash function " + std::string(algorithm));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!cert || !X509_digest(cert, md, digest, &len)) return ossl_error(ErrorCode::Operation, "digest failed");
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(len * 3);
+  for (unsigned int i = 0; i < len; ++i) {
+    if (i) out += ':';
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+Status verify_fingerprint(X509 *peer, const std::vector<Fingerprint> &expected) {
+  if (!peer) return jsep::make_error(ErrorCode::FingerprintFailure, "peer sent no certificate");
+  for (const auto &fp : expected) {
+    auto actual = fingerprint_of(peer, fp.algorithm);
+    if (actual.ok() && *actual == to_upper(fp.value)) return Ok{};
+  }
+  return jsep::make_error(ErrorCode::FingerprintFailure, "peer certificate matches no a=fingerprint");
+}
+
+}  // namespace gst_rtc::dtls

@@ -1,0 +1,379 @@
+// SrtpEngine (libsrtp2) and the RFC 7983 classifier, with fixed keys.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "srtp-engine.h"
+
+using namespace gst_rtc::dtls;
+
+namespace {
+
+constexpr std::size_t kRoom = 64;
+
+SrtpKeys keys_for(SrtpProfile profile, uint8_t seed) {
+  SrtpKeys k;
+  k.profile = profile;
+  k.local_key.assign(srtp_key_length(profile), 0);
+  k.local_salt.assign(srtp_salt_length(profile), 0);
+  for (std::size_t i = 0; i < k.local_key.size(); ++i) k.local_key[i] = static_cast<uint8_t>(seed + i);
+  for (std::size_t i = 0; i < k.local_salt.size(); ++i) k.local_salt[i] = static_cast<uint8_t>(seed * 3 + i);
+  k.remote_key = k.local_key;
+  k.remote_salt = k.local_salt;
+  for (auto &b : k.remote_key) b ^= 0x5a;
+  for (auto &b : k.remote_salt) b ^= 0xa5;
+  return k;
+}
+
+// The peer of keys_for(): what one side sends with, the other receives with.
+SrtpKeys mirror(SrtpKeys k) {
+  std::swap(k.local_key, k.remote_key);
+  std::swap(k.local_salt, k.remote_salt);
+  return k;
+}
+
+struct Pair {
+  std::unique_ptr<SrtpEngine> tx;
+  std::unique_ptr<SrtpEngine> rx;
+};
+
+Pair make_pair(SrtpProfile profile = SrtpProfile::Aes128CmSha1_80) {
+  const SrtpKeys k = keys_for(profile, 7);
+  auto tx = SrtpEngine::create(k);
+  auto rx = SrtpEngine::create(mirror(k));
+  EXPECT_TRUE(tx.ok()) << (tx.ok() ? "" : tx.error().message);
+  EXPECT_TRUE(rx.ok()) << (rx.ok() ? "" : rx.error().message);
+  return {std::move(tx).value(), std::move(rx).value()};
+}
+
+std::vector<uint8_t> rtp(uint16_t seq, uint32_t ssrc = 0x11223344, std::size_t payload = 100) {
+  std::vector<uint8_t> p = {0x80,
+                            111,
+                            uint8_t(seq >> 8),
+                            uint8_t(seq),
+                            0,
+                            0,
+                            uint8_t(seq >> 4),
+                            uint8_t(seq),
+                            uint8_t(ssrc >> 24),
+                            uint8_t(ssrc >> 16),
+                            uint8_t(ssrc >> 8),
+                            uint8_t(ssrc)};
+  for (std::size_t i = 0; i < payload; ++i) p.push_back(static_cast<uint8_t>(seq + i));
+  return p;
+}
+
+std::vector<uint8_t> rtcp_sr(uint32_t ssrc = 0x11223344) {
+  std::vector<uint8_t> p = {
+      0x80, 200, 0, 6, uint8_t(ssrc >> 24), uint8_t(ssrc >> 16), uint8_t(ssrc >> 8), uint8_t(ssrc)};
+  for (int i = 0; i < 20; ++i) p.push_back(static_cast<uint8_t>(i));
+  return p;
+}
+
+// Protects a copy of `plain` and returns the SRTP bytes.
+std::vector<uint8_t> protect(SrtpEngine &tx, const std::vector<uint8_t> &plain, bool is_rtcp = false) {
+  std::vector<uint8_t> buf = plain;
+  buf.resize(plain.size() + kRoom);
+  auto n = is_rtcp ? tx.protect_rtcp(buf.data(), plain.size(), buf.size())
+                   : tx.protect_rtp(buf.data(), plain.size(), buf.size());
+  EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.error().message);
+  buf.resize(n.ok() ? *n : 0);
+  return buf;
+}
+
+Result<std::size_t> unprotect(SrtpEngine &rx, std::vector<uint8_t> pkt, std::vector<uint8_t> *plain = nullptr,
+                              bool is_rtcp = false) {
+  auto n = is_rtcp ? rx.unprotect_rtcp(pkt.data(), pkt.size()) : rx.unprotect_rtp(pkt.data(), pkt.size());
+  if (n.ok() && plain) *plain = std::vector<uint8_t>(pkt.begin(), pkt.begin() + static_cast<long>(*n));
+  return n;
+}
+
+void round_trip(SrtpProfile profile) {
+  Pair p = make_pair(profile);
+  for (uint16_t seq = 1; seq < 5; ++seq) {
+    const auto plain = rtp(seq);
+    const auto srtp = protect(*p.tx, plain);
+    EXPECT_EQ(srtp.size(), plain.size() + p.tx->rtp_overhead());
+    EXPECT_NE(std::vector<uint8_t>(srtp.begin() + 12, srtp.begin() + 112),
+              std::vector<uint8_t>(plain.begin() + 12, plain.end()));
+    std::vector<uint8_t> out;
+    ASSERT_TRUE(unprotect(*p.rx, srtp, &out).ok()) << srtp_profile_name(profile);
+    EXPECT_EQ(out, plain);
+
+    const auto plain_rtcp = rtcp_sr();
+    const auto srtcp = protect(*p.tx, plain_rtcp, true);
+    EXPECT_EQ(srtcp.size(), plain_rtcp.size() + p.tx->rtcp_overhead());
+    ASSERT_TRUE(unprotect(*p.rx, srtcp, &out, true).ok()) << srtp_profile_name(profile);
+    EXPECT_EQ(out, plain_rtcp);
+  }
+  EXPECT_EQ(p.tx->stats().rtp_protected, 4u);
+  EXPECT_EQ(p.rx->stats().rtp_unprotected, 4u);
+  EXPECT_EQ(p.rx->stats().rtcp_unprotected, 4u);
+}
+
+}  // namespace
+
+TEST(SrtpEngine, RoundTripAeadAes256Gcm) {
+  round_trip(SrtpProfile::AeadAes256Gcm);
+}
+TEST(SrtpEngine, RoundTripAeadAes128Gcm) {
+  round_trip(SrtpProfile::AeadAes128Gcm);
+}
+TEST(SrtpEngine, RoundTripAes128CmSha1_80) {
+  round_trip(SrtpProfile::Aes128CmSha1_80);
+}
+TEST(SrtpEngine, RoundTripAes128CmSha1_32) {
+  round_trip(SrtpProfile::Aes128CmSha1_32);
+}
+
+TEST(SrtpEngine, OverheadPerProfile) {
+  EXPECT_EQ(make_pair(SrtpProfile::Aes128CmSha1_80).tx->rtp_overhead(), 10u);
+  EXPECT_EQ(make_pair(SrtpProfile::Aes128CmSha1_32).tx->rtp_overhead(), 4u);
+  // RFC 5764 §4.1.2: SRTCP keeps the 80-bit tag with the _32 profile.
+  EXPECT_EQ(make_pair(SrtpProfile::Aes128CmSha1_32).tx->rtcp_overhead(), 14u);
+  EXPECT_EQ(make_pair(SrtpProfile::AeadAes128Gcm).tx->rtp_overhead(), 16u);
+  EXPECT_EQ(make_pair(SrtpProfile::AeadAes256Gcm).tx->rtcp_overhead(), 20u);
+}
+
+TEST(SrtpEngine, BadKeyLengthsRejected) {
+  SrtpKeys k = keys_for(SrtpProfile::AeadAes256Gcm, 1);
+  k.local_key.resize(16);
+  EXPECT_EQ(SrtpEngine::create(k).error().code, ErrorCode::InvalidAccess);
+  k = keys_for(SrtpProfile::Aes128CmSha1_80, 1);
+  k.remote_salt.resize(12);
+  EXPECT_FALSE(SrtpEngine::create(k).ok());
+  EXPECT_FALSE(SrtpEngine::create(keys_for(SrtpProfile::Aes128CmSha1_80, 1), 16).ok());
+}
+
+TEST(SrtpEngine, NoRoomForTrailer) {
+  Pair p = make_pair();
+  auto plain = rtp(1);
+  plain.resize(plain.size() + 9);
+  auto n = p.tx->protect_rtp(plain.data(), plain.size() - 9, plain.size());
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().code, ErrorCode::InvalidAccess);
+  auto r = rtcp_sr();
+  r.resize(r.size() + 13);
+  EXPECT_FALSE(p.tx->protect_rtcp(r.data(), r.size() - 13, r.size()).ok());
+  EXPECT_EQ(p.tx->stats().rtp_protected, 0u);
+}
+
+TEST(SrtpEngine, ProtectRejectsNonRtp) {
+  Pair p = make_pair();
+  std::vector<uint8_t> junk(100, 0);
+  EXPECT_EQ(p.tx->protect_rtp(junk.data(), 8, junk.size()).error().code, ErrorCode::Syntax);
+  EXPECT_EQ(p.tx->protect_rtp(junk.data(), 50, junk.size()).error().code, ErrorCode::Syntax);
+  auto r = rtp(1);
+  r.resize(200);
+  EXPECT_FALSE(p.tx->protect_rtcp(r.data(), 112, r.size()).ok());
+}
+
+TEST(SrtpEngine, TamperedPacketFailsAuthentication) {
+  for (SrtpProfile profile : kDefaultSrtpProfiles) {
+    Pair p = make_pair(profile);
+    for (std::size_t at : {std::size_t{1}, std::size_t{20}, std::size_t{111}}) {
+      auto srtp = protect(*p.tx, rtp(static_cast<uint16_t>(at)));
+      srtp[at] ^= 0x01;
+      auto n = unprotect(*p.rx, srtp);
+      ASSERT_FALSE(n.ok());
+      EXPECT_EQ(p.rx->last_drop_reason(), SrtpDropReason::AuthFailure);
+    }
+    auto srtp = protect(*p.tx, rtp(500));
+    srtp.back() ^= 0x80;  // the tag itself
+    EXPECT_FALSE(unprotect(*p.rx, srtp).ok());
+    EXPECT_EQ(p.rx->stats().dropped_auth, 4u) << srtp_profile_name(profile);
+    EXPECT_EQ(p.rx->stats().rtp_unprotected, 0u);
+  }
+}
+
+TEST(SrtpEngine, TamperedRtcpFailsAuthentication) {
+  Pair p = make_pair(SrtpProfile::AeadAes128Gcm);
+  auto srtcp = protect(*p.tx, rtcp_sr(), true);
+  srtcp[10] ^= 0xff;
+  EXPECT_FALSE(unprotect(*p.rx, srtcp, nullptr, true).ok());
+  EXPECT_EQ(p.rx->stats().dropped_auth, 1u);
+}
+
+TEST(SrtpEngine, WrongKeyFailsAuthentication) {
+  const SrtpKeys k = keys_for(SrtpProfile::Aes128CmSha1_80, 7);
+  auto tx = SrtpEngine::create(k).value();
+  auto rx = SrtpEngine::create(mirror(keys_for(SrtpProfile::Aes128CmSha1_80, 8))).value();
+  EXPECT_FALSE(unprotect(*rx, protect(*tx, rtp(1))).ok());
+  EXPECT_EQ(rx->stats().dropped_auth, 1u);
+}
+
+TEST(SrtpEngine, ReplayedPacketDropped) {
+  for (SrtpProfile profile : kDefaultSrtpProfiles) {
+    Pair p = make_pair(profile);
+    const auto srtp = protect(*p.tx, rtp(42));
+    ASSERT_TRUE(unprotect(*p.rx, srtp).ok());
+    auto again = unprotect(*p.rx, srtp);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(p.rx->last_drop_reason(), SrtpDropReason::Replay);
+    EXPECT_EQ(p.rx->stats().dropped_replay, 1u);
+    const auto srtcp = protect(*p.tx, rtcp_sr(), true);
+    ASSERT_TRUE(unprotect(*p.rx, srtcp, nullptr, true).ok());
+    EXPECT_FALSE(unprotect(*p.rx, srtcp, nullptr, true).ok());
+    EXPECT_EQ(p.rx->stats().dropped_replay, 2u);
+  }
+}
+
+TEST(SrtpEngine, OutOfOrderWithinWindowAccepted) {
+  Pair p = make_pair();
+  std::vector<std::vector<uint8_t>> pkts;
+  for (uint16_t seq = 1; seq <= 1000; ++seq) pkts.push_back(protect(*p.tx, rtp(seq)));
+  // Newest first, then everything older: all inside a 1024-packet window.
+  for (auto it = pkts.rbegin(); it != pkts.rend(); ++it) ASSERT_TRUE(unprotect(*p.rx, *it).ok());
+  EXPECT_EQ(p.rx->stats().rtp_unprotected, 1000u);
+  EXPECT_EQ(p.rx->stats().dropped_replay, 0u);
+}
+
+TEST(SrtpEngine, TooOldForWindowDropped) {
+  Pair p = make_pair();
+  const auto old = protect(*p.tx, rtp(1));
+  std::vector<uint8_t> newest;
+  for (uint16_t seq = 2; seq <= 1200; ++seq) newest = protect(*p.tx, rtp(seq));
+  ASSERT_TRUE(unprotect(*p.rx, newest).ok());
+  EXPECT_FALSE(unprotect(*p.rx, old).ok());
+  EXPECT_EQ(p.rx->last_drop_reason(), SrtpDropReason::Replay);
+}
+
+TEST(SrtpEngine, SequenceNumberWrapAdvancesRoc) {
+  for (SrtpProfile profile : kDefaultSrtpProfiles) {
+    Pair p = make_pair(profile);
+    uint16_t seq = 65530;
+    for (int i = 0; i < 12; ++i, ++seq) {
+      const auto plain = rtp(seq);
+      std::vector<uint8_t> out;
+      ASSERT_TRUE(unprotect(*p.rx, protect(*p.tx, plain), &out).ok()) << "seq " << seq;
+      EXPECT_EQ(out, plain);
+    }
+    EXPECT_EQ(p.rx->stats().rtp_unprotected, 12u);
+  }
+}
+
+TEST(SrtpEngine, StreamsPerSsrc) {
+  Pair p = make_pair(SrtpProfile::AeadAes128Gcm);
+  for (uint32_t ssrc : {1u, 2u, 0xdeadbeefu}) {
+    for (uint16_t seq = 10; seq < 13; ++seq) {
+      const auto plain = rtp(seq, ssrc);
+      std::vector<uint8_t> out;
+      ASSERT_TRUE(unprotect(*p.rx, protect(*p.tx, plain), &out).ok());
+      EXPECT_EQ(out, plain);
+    }
+  }
+  // Same sequence numbers on different SSRCs are not replays of each other.
+  EXPECT_EQ(p.rx->stats().dropped_replay, 0u);
+}
+
+TEST(SrtpEngine, RetransmittedPacketCanBeProtectedAgain) {
+  Pair p = make_pair();
+  const auto first = protect(*p.tx, rtp(9));
+  const auto second = protect(*p.tx, rtp(9));
+  EXPECT_EQ(first, second);
+}
+
+TEST(SrtpEngine, GarbageRejectedWithoutCrash) {
+  Pair p = make_pair(SrtpProfile::Aes128CmSha1_80);
+  auto with = [](std::vector<uint8_t> v, std::size_t i, uint8_t b) {
+    v[i] = b;
+    return v;
+  };
+  const auto good = protect(*p.tx, rtp(1));
+  const auto good_rtcp = protect(*p.tx, rtcp_sr(), true);
+  const std::vector<std::vector<uint8_t>> rtp_cases = {
+      {},
+      {0x80},
+      std::vector<uint8_t>(11, 0x80),
+      rtp(1, 1, 0),                                        // header only, no tag
+      with(good, 0, 0x00),                                 // version 0
+      with(good, 0, 0x40),                                 // version 1
+      with(good, 0, 0xc0),                                 // version 3
+      with(good, 0, 0x8f),                                 // 15 CSRCs, too short
+      with(rtp(1, 1, 10), 0, 0x90),                        // extension bit, no room
+      with(with(rtp(1, 1, 20), 0, 0x90), 14, 0xff),        // extension length past end
+      std::vector<uint8_t>(good.begin(), good.end() - 1),  // tag cut short
+      std::vector<uint8_t>(good.begin(), good.begin() + 21),
+      with(good, 8, 0x00),  // other SSRC: authentication fails
+      with(good, 3, 0x02),  // other sequence number
+      std::vector<uint8_t>(1500, 0x80),
+      std::vector<uint8_t>(1500, 0xff),
+      std::vector<uint8_t>(22, 0x80),
+  };
+  const std::vector<std::vector<uint8_t>> rtcp_cases = {
+      {},
+      {0x80, 200},
+      std::vector<uint8_t>(good_rtcp.begin(), good_rtcp.begin() + 8),
+      std::vector<uint8_t>(good_rtcp.begin(), good_rtcp.end() - 1),
+      with(good_rtcp, 0, 0x00),
+      with(good_rtcp, 1, 100),                       // not an RTCP packet type
+      with(good_rtcp, good_rtcp.size() - 11, 0x00),  // SRTCP index / E flag changed
+      std::vector<uint8_t>(64, 0x80),
+  };
+  ASSERT_GE(rtp_cases.size() + rtcp_cases.size(), 20u);
+  uint64_t drops = 0;
+  for (std::size_t i = 0; i < rtp_cases.size(); ++i) {
+    EXPECT_FALSE(unprotect(*p.rx, rtp_cases[i]).ok()) << "rtp case " << i;
+    ++drops;
+  }
+  for (std::size_t i = 0; i < rtcp_cases.size(); ++i) {
+    EXPECT_FALSE(unprotect(*p.rx, rtcp_cases[i], nullptr, true).ok()) << "rtcp case " << i;
+    ++drops;
+  }
+  const SrtpStats &s = p.rx->stats();
+  EXPECT_EQ(s.dropped_auth + s.dropped_malformed + s.dropped_replay, drops);
+  EXPECT_GE(s.dropped_malformed, 10u);
+  EXPECT_EQ(s.rtp_unprotected + s.rtcp_unprotected, 0u);
+  EXPECT_EQ(p.rx->unprotect_rtp(nullptr, 0).error().code, ErrorCode::Syntax);
+  // The genuine packets still pass afterwards.
+  EXPECT_TRUE(unprotect(*p.rx, good).ok());
+  EXPECT_TRUE(unprotect(*p.rx, good_rtcp, nullptr, true).ok());
+}
+
+TEST(SrtpEngine, RuntimeSharedAcrossEnginesAndThreads) {
+  auto survivor = make_pair(SrtpProfile::AeadAes128Gcm);
+  std::vector<std::thread> threads;
+  std::vector<int> ok(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([t, &ok] {
+      for (int i = 0; i < 20; ++i) {
+        auto e = SrtpEngine::create(keys_for(SrtpProfile::Aes128CmSha1_80, static_cast<uint8_t>(t)));
+        if (e.ok()) ++ok[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (auto &th : threads) th.join();
+  for (int n : ok) EXPECT_EQ(n, 20);
+  // Other engines coming and going must not shut libsrtp down under this one.
+  EXPECT_TRUE(unprotect(*survivor.rx, protect(*survivor.tx, rtp(3))).ok());
+}
+
+TEST(Classify, Rfc7983Table) {
+  struct Case {
+    std::vector<uint8_t> bytes;
+    PacketKind kind;
+  };
+  const Case cases[] = {
+      {{}, PacketKind::Other},         {{0}, PacketKind::Stun},
+      {{1, 1}, PacketKind::Stun},      {{3}, PacketKind::Stun},
+      {{4}, PacketKind::Other},        {{19}, PacketKind::Other},
+      {{20}, PacketKind::Dtls},        {{22, 0xfe}, PacketKind::Dtls},
+      {{23}, PacketKind::Dtls},        {{63}, PacketKind::Dtls},
+      {{64}, PacketKind::Other},  // TURN channel data
+      {{79}, PacketKind::Other},       {{127}, PacketKind::Other},
+      {{128}, PacketKind::Other},                                        // too short to tell RTP from RTCP
+      {{128, 96}, PacketKind::Rtp},    {{0x80, 0xe0}, PacketKind::Rtp},  // marker bit + PT 96
+      {{0x80, 191}, PacketKind::Rtp},  {{0x80, 192}, PacketKind::Rtcp},
+      {{0x80, 200}, PacketKind::Rtcp},  // SR
+      {{0x81, 201}, PacketKind::Rtcp},  // RR
+      {{0x8f, 206}, PacketKind::Rtcp},  // PSFB
+      {{0x80, 223}, PacketKind::Rtcp}, {{0x80, 224}, PacketKind::Rtp},
+      {{191, 0}, PacketKind::Rtp},     {{192, 200}, PacketKind::Other},
+      {{255}, PacketKind::Other},
+  };
+  for (const auto &c : cases) {
+    EXPECT_EQ(classify(c.bytes), c.kind) << (c.bytes.empty() ? -1 : int{c.bytes[0]});
+  }
+}
