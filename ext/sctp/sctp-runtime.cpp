@@ -1,0 +1,156 @@
+#include "sctp-runtime.h"
+
+#include <usrsctp.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace gst_rtc::sctp {
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::size_t refs = 0;
+  std::size_t inits = 0;
+  std::unordered_map<void *, std::weak_ptr<PacketSink>> sinks;
+};
+
+// Leaked on purpose: usrsctp's thread may still run a callback while static
+// destructors run at exit.
+Registry &registry() {
+  static auto *r = new Registry;
+  return *r;
+}
+
+// Separate from the registry lock so that register/unregister (which take
+// usrsctp locks) and lookups never wait on each other in a cycle.
+std::mutex &lifecycle_mutex() {
+  static auto *m = new std::mutex;
+  return *m;
+}
+
+int conn_output(void *address, void *buffer, size_t length, uint8_t /*tos*/, uint8_t /*set_df*/) {
+  auto sink = find_sink(address);
+  if (sink) sink->on_packet(static_cast<const uint8_t *>(buffer), length);
+  // A packet for a vanished association is dropped like one lost on the wire.
+  return 0;
+}
+
+void tune_for_webrtc() {
+  // Large windows: data channels carry messages up to several hundred KiB and
+  // the send buffer must hold a whole message for a non-blocking send.
+  usrsctp_sysctl_set_sctp_sendspace(2 * 1024 * 1024);
+  usrsctp_sysctl_set_sctp_recvspace(2 * 1024 * 1024);
+  // Many small messages may be queued at once (the default is 512).
+  usrsctp_sysctl_set_sctp_max_chunks_on_queue(16384);
+  // Timers as browsers use them: a lost packet costs 200 ms, not 1 s.
+  usrsctp_sysctl_set_sctp_rto_min_default(200);
+  usrsctp_sysctl_set_sctp_rto_initial_default(1000);
+  usrsctp_sysctl_set_sctp_rto_max_default(10000);
+  usrsctp_sysctl_set_sctp_init_rto_max_default(10000);
+  usrsctp_sysctl_set_sctp_delayed_sack_time_default(20);
+  usrsctp_sysctl_set_sctp_initial_cwnd(10);
+  // DTLS already authenticates and there is one path: ECN, ASCONF and AUTH
+  // only add chunks. ASCONF must go before AUTH (ASCONF requires AUTH).
+  usrsctp_sysctl_set_sctp_ecn_enable(0);
+  usrsctp_sysctl_set_sctp_asconf_enable(0);
+  usrsctp_sysctl_set_sctp_auth_enable(0);
+  // Partial reliability and stream reset are what data channels are made of.
+  usrsctp_sysctl_set_sctp_pr_enable(1);
+  usrsctp_sysctl_set_sctp_reconfig_enable(1);
+  // Not settable in usrsctp 0.9.5: I-DATA (no sysctl nor socket option is
+  // exported) and the zero-checksum extension (every packet gets CRC32c).
+}
+
+}  // namespace
+
+jsep::Result<RuntimeRef> RuntimeRef::acquire() {
+  std::lock_guard lifecycle(lifecycle_mutex());
+  auto &r = registry();
+  std::size_t refs;
+  {
+    std::lock_guard lock(r.mutex);
+    refs = r.refs;
+  }
+  if (refs == 0) {
+    usrsctp_init(0, conn_output, nullptr);
+    tune_for_webrtc();
+    std::lock_guard lock(r.mutex);
+    r.inits++;
+  }
+  std::lock_guard lock(r.mutex);
+  r.refs++;
+  RuntimeRef ref;
+  ref.held_ = true;
+  return ref;
+}
+
+RuntimeRef &RuntimeRef::operator=(RuntimeRef &&other) noexcept {
+  if (this != &other) {
+    release();
+    held_ = other.held_;
+    other.held_ = false;
+  }
+  return *this;
+}
+
+RuntimeRef::~RuntimeRef() {
+  release();
+}
+
+void RuntimeRef::release() {
+  if (!held_) return;
+  held_ = false;
+  std::lock_guard lifecycle(lifecycle_mutex());
+  auto &r = registry();
+  {
+    std::lock_guard lock(r.mutex);
+    if (--r.refs > 0) return;
+  }
+  // usrsctp_finish() refuses while closed sockets still wait for their
+  // timers to free them; those go away within a few ticks.
+  for (int attempt = 0; attempt < 500; attempt++) {
+    if (usrsctp_finish() == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::size_t RuntimeRef::use_count() {
+  auto &r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.refs;
+}
+
+std::size_t RuntimeRef::init_count() {
+  auto &r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.inits;
+}
+
+void register_sink(void *address, std::weak_ptr<PacketSink> sink) {
+  {
+    auto &r = registry();
+    std::lock_guard lock(r.mutex);
+    r.sinks[address] = std::move(sink);
+  }
+  usrsctp_register_address(address);
+}
+
+void unregister_sink(void *address) {
+  usrsctp_deregister_address(address);
+  auto &r = registry();
+  std::lock_guard lock(r.mutex);
+  r.sinks.erase(address);
+}
+
+std::shared_ptr<PacketSink> find_sink(void *address) {
+  auto &r = registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.sinks.find(address);
+  return it == r.sinks.end() ? nullptr : it->second.lock();
+}
+
+}  // namespace gst_rtc::sctp
