@@ -1,0 +1,387 @@
+#define G_LOG_DOMAIN "rtcice"
+
+#include "ice-agent.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "ice-candidate.h"
+
+namespace gst_rtc::ice {
+
+namespace {
+
+constexpr guint kComponent = 1;
+
+bool is_ice_chars(const std::string &s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char ch) { return g_ascii_isalnum(ch) || ch == '+' || ch == '/'; });
+}
+
+// RFC 8445 section 5.3 / RFC 8839 section 5.4 limits.
+jsep::Status check_credentials(const Credentials &c) {
+  if (c.ufrag.size() < 4 || c.ufrag.size() > 256 || !is_ice_chars(c.ufrag))
+    return jsep::make_error(jsep::ErrorCode::Syntax, "ice-ufrag must be 4..256 ice-chars");
+  if (c.pwd.size() < 22 || c.pwd.size() > 256 || !is_ice_chars(c.pwd))
+    return jsep::make_error(jsep::ErrorCode::Syntax, "ice-pwd must be 22..256 ice-chars");
+  return jsep::Ok{};
+}
+
+jsep::Error closed_error() {
+  return jsep::make_error(jsep::ErrorCode::InvalidState, "ICE agent is closed");
+}
+
+}  // namespace
+
+const char *to_string(GatheringState s) {
+  switch (s) {
+    case GatheringState::New:
+      return "new";
+    case GatheringState::Gathering:
+      return "gathering";
+    case GatheringState::Complete:
+      return "complete";
+  }
+  return "?";
+}
+
+const char *to_string(TransportState s) {
+  switch (s) {
+    case TransportState::New:
+      return "new";
+    case TransportState::Checking:
+      return "checking";
+    case TransportState::Connected:
+      return "connected";
+    case TransportState::Completed:
+      return "completed";
+    case TransportState::Failed:
+      return "failed";
+    case TransportState::Disconnected:
+      return "disconnected";
+    case TransportState::Closed:
+      return "closed";
+  }
+  return "?";
+}
+
+IceAgent::IceAgent(std::shared_ptr<NetworkContext> ctx) : ctx_(std::move(ctx)) {}
+
+jsep::Result<std::unique_ptr<IceAgent>> IceAgent::create(const IceConfig &config) {
+  if (!config.udp && !config.tcp)
+    return jsep::make_error(jsep::ErrorCode::Operation, "neither UDP nor TCP is enabled");
+  if (config.local_addresses.empty())
+    return jsep::make_error(jsep::ErrorCode::Operation, "no local address to gather on");
+  if (config.min_port > config.max_port)
+    return jsep::make_error(jsep::ErrorCode::Operation, "port range is empty");
+  std::unique_ptr<IceAgent> agent(new IceAgent(NetworkContext::acquire()));
+  jsep::Status status = jsep::Ok{};
+  agent->ctx_->invoke_sync([&] { status = agent->init(config); });
+  if (!status) return status.error();
+  return agent;
+}
+
+jsep::Status IceAgent::init(const IceConfig &config) {
+  // Trickle from the start: candidates are signalled as they appear and the
+  // remote may send its own after the answer (RFC 8838).
+  AgentPtr agent(
+      nice_agent_new_full(ctx_->main_context(), NICE_COMPATIBILITY_RFC5245, NICE_AGENT_OPTION_ICE_TRICKLE));
+  if (!agent) return jsep::make_error(jsep::ErrorCode::Operation, "nice_agent_new_full failed");
+  // libnice turns UPnP on by default and would multicast SSDP to the LAN;
+  // port mapping is not ours to do.
+  g_object_set(agent.get(), "upnp", FALSE, "ice-udp", config.udp ? TRUE : FALSE, "ice-tcp",
+               config.tcp ? TRUE : FALSE, "controlling-mode", config.controlling ? TRUE : FALSE, nullptr);
+
+  for (const std::string &a : config.local_addresses) {
+    NiceAddress addr;
+    nice_address_init(&addr);
+    if (!nice_address_set_from_string(&addr, a.c_str()))
+      return jsep::make_error(jsep::ErrorCode::Operation, "local address " + a + " is not an IP literal");
+    if (!nice_agent_add_local_address(agent.get(), &addr))
+      return jsep::make_error(jsep::ErrorCode::Operation, "libnice refused local address " + a);
+  }
+
+  guint stream = nice_agent_add_stream(agent.get(), 1);
+  if (stream == 0) return jsep::make_error(jsep::ErrorCode::Operation, "nice_agent_add_stream failed");
+  if (config.max_port != 0)
+    nice_agent_set_port_range(agent.get(), stream, kComponent, config.min_port, config.max_port);
+
+  g_signal_connect(agent.get(), "new-candidate-full", G_CALLBACK(on_new_candidate_full), this);
+  g_signal_connect(agent.get(), "candidate-gathering-done", G_CALLBACK(on_gathering_done), this);
+  g_signal_connect(agent.get(), "component-state-changed", G_CALLBACK(on_component_state), this);
+  g_signal_connect(agent.get(), "new-selected-pair-full", G_CALLBACK(on_selected_pair_full), this);
+  if (!nice_agent_attach_recv(agent.get(), stream, kComponent, ctx_->main_context(), on_recv, this))
+    return jsep::make_error(jsep::ErrorCode::Operation, "nice_agent_attach_recv failed");
+
+  std::lock_guard lock(send_mutex_);
+  agent_ = std::move(agent);
+  stream_id_ = stream;
+  return jsep::Ok{};
+}
+
+IceAgent::~IceAgent() {
+  close();
+}
+
+void IceAgent::teardown_on_network_thread() {
+  AgentPtr agent;
+  {
+    std::lock_guard lock(send_mutex_);
+    agent = std::move(agent_);
+  }
+  if (!agent) return;
+  // On the network thread no handler of ours can be running concurrently,
+  // so after this nothing calls back into `this`.
+  g_signal_handlers_disconnect_by_data(agent.get(), this);
+  nice_agent_attach_recv(agent.get(), stream_id_, kComponent, ctx_->main_context(), nullptr, nullptr);
+  nice_agent_remove_stream(agent.get(), stream_id_);
+  pending_remote_.clear();
+}
+
+void IceAgent::close() {
+  ctx_->invoke_sync([&] {
+    bool was_open = false;
+    {
+      std::lock_guard lock(send_mutex_);
+      was_open = static_cast<bool>(agent_);
+    }
+    teardown_on_network_thread();
+    // Reported on the network thread like every other state change.
+    if (was_open) set_state(TransportState::Closed);
+  });
+}
+
+Credentials IceAgent::local_credentials() const {
+  std::lock_guard lock(send_mutex_);
+  if (!agent_) return {};
+  gchar *ufrag = nullptr;
+  gchar *pwd = nullptr;
+  if (!nice_agent_get_local_credentials(agent_.get(), stream_id_, &ufrag, &pwd)) return {};
+  GCharPtr u(ufrag), p(pwd);
+  return Credentials{u.get(), p.get()};
+}
+
+jsep::Status IceAgent::set_local_credentials(const Credentials &creds) {
+  if (auto st = check_credentials(creds); !st) return st;
+  jsep::Status status = jsep::Ok{};
+  ctx_->invoke_sync([&] {
+    if (!agent_) {
+      status = closed_error();
+    } else if (!nice_agent_set_local_credentials(agent_.get(), stream_id_, creds.ufrag.c_str(),
+                                                 creds.pwd.c_str())) {
+      status = jsep::make_error(jsep::ErrorCode::Operation, "libnice refused the local credentials");
+    }
+  });
+  return status;
+}
+
+jsep::Status IceAgent::gather() {
+  jsep::Status status = jsep::Ok{};
+  ctx_->invoke_sync([&] {
+    if (!agent_) {
+      status = closed_error();
+      return;
+    }
+    if (gathering_.load() != GatheringState::New) return;  // gathering is once per agent
+    set_gathering(GatheringState::Gathering);
+    if (!nice_agent_gather_candidates(agent_.get(), stream_id_))
+      status = jsep::make_error(jsep::ErrorCode::Operation, "libnice could not gather candidates");
+  });
+  return status;
+}
+
+std::vector<std::string> IceAgent::local_candidate_strings() const {
+  std::lock_guard lock(data_mutex_);
+  std::vector<std::string> out;
+  out.reserve(local_candidates_.size());
+  for (const auto &c : local_candidates_) out.push_back(jsep::serialize_candidate(c));
+  return out;
+}
+
+void IceAgent::add_pending_locked() {
+  if (pending_remote_.empty()) return;
+  GSList *list = nullptr;
+  for (auto &c : pending_remote_) list = g_slist_append(list, c.get());
+  // libnice copies the candidates; the list cells are ours.
+  int added = nice_agent_set_remote_candidates(agent_.get(), stream_id_, kComponent, list);
+  g_slist_free(list);
+  if (added < static_cast<int>(pending_remote_.size()))
+    g_debug("libnice took %d of %zu remote candidates", added, pending_remote_.size());
+  pending_remote_.clear();
+}
+
+jsep::Status IceAgent::set_remote_credentials(const Credentials &creds) {
+  if (auto st = check_credentials(creds); !st) return st;
+  jsep::Status status = jsep::Ok{};
+  ctx_->invoke_sync([&] {
+    if (!agent_) {
+      status = closed_error();
+      return;
+    }
+    if (!nice_agent_set_remote_credentials(agent_.get(), stream_id_, creds.ufrag.c_str(),
+                                           creds.pwd.c_str())) {
+      status = jsep::make_error(jsep::ErrorCode::Operation, "libnice refused the remote credentials");
+      return;
+    }
+    remote_creds_set_ = true;
+    add_pending_locked();
+    if (remote_eoc_) nice_agent_peer_candidate_gathering_done(agent_.get(), stream_id_);
+  });
+  return status;
+}
+
+jsep::Status IceAgent::add_remote_candidate(std::string_view candidate) {
+  // Parsed here, off the network thread: hostile text never reaches libnice.
+  auto parsed = jsep::parse_candidate(candidate);
+  if (!parsed) return parsed.error();
+  if (parsed->is_mdns()) {
+    g_debug("skipping mDNS candidate %s: no resolver yet", parsed->address.c_str());
+    return jsep::Ok{};
+  }
+  auto nc = to_nice(*parsed, stream_id_);
+  if (!nc) return nc.error();
+
+  jsep::Status status = jsep::Ok{};
+  ctx_->invoke_sync([&] {
+    if (!agent_) {
+      status = closed_error();
+      return;
+    }
+    pending_remote_.push_back(std::move(nc.value()));
+    // Without the remote ufrag/pwd checks cannot be authenticated; hold the
+    // candidate until set_remote_credentials.
+    if (remote_creds_set_) add_pending_locked();
+  });
+  return status;
+}
+
+void IceAgent::end_of_remote_candidates() {
+  ctx_->invoke_sync([&] {
+    if (!agent_) return;
+    remote_eoc_ = true;
+    if (remote_creds_set_) nice_agent_peer_candidate_gathering_done(agent_.get(), stream_id_);
+  });
+}
+
+std::optional<CandidatePair> IceAgent::selected_pair() const {
+  std::lock_guard lock(data_mutex_);
+  return selected_;
+}
+
+jsep::Result<std::size_t> IceAgent::send(const std::uint8_t *data, std::size_t size) {
+  if (size > G_MAXUINT) return jsep::make_error(jsep::ErrorCode::Operation, "datagram too large");
+  std::lock_guard lock(send_mutex_);
+  if (!agent_) return closed_error();
+  gint n = nice_agent_send(agent_.get(), stream_id_, kComponent, static_cast<guint>(size),
+                           reinterpret_cast<const gchar *>(data));
+  if (n < 0) {
+    TransportState s = state_.load();
+    if (s != TransportState::Connected && s != TransportState::Completed)
+      return jsep::make_error(jsep::ErrorCode::InvalidState, "ICE transport is not connected");
+    return jsep::make_error(jsep::ErrorCode::Operation, "send failed");
+  }
+  return static_cast<std::size_t>(n);
+}
+
+jsep::Status IceAgent::restart(const std::optional<Credentials> &creds) {
+  if (creds) {
+    if (auto st = check_credentials(*creds); !st) return st;
+  }
+  jsep::Status status = jsep::Ok{};
+  ctx_->invoke_sync([&] {
+    if (!agent_) {
+      status = closed_error();
+      return;
+    }
+    // restart_stream generates fresh credentials and drops the remote ones
+    // and the remote candidates; ours are set over the generated ones.
+    if (!nice_agent_restart_stream(agent_.get(), stream_id_)) {
+      status = jsep::make_error(jsep::ErrorCode::Operation, "libnice could not restart the stream");
+      return;
+    }
+    if (creds && !nice_agent_set_local_credentials(agent_.get(), stream_id_, creds->ufrag.c_str(),
+                                                   creds->pwd.c_str())) {
+      status = jsep::make_error(jsep::ErrorCode::Operation, "libnice refused the local credentials");
+      return;
+    }
+    remote_creds_set_ = false;
+    remote_eoc_ = false;
+    pending_remote_.clear();
+  });
+  return status;
+}
+
+void IceAgent::set_state(TransportState s) {
+  if (state_.exchange(s) == s) return;
+  g_debug("%p state %s", static_cast<void *>(this), to_string(s));
+  if (state_cb_) state_cb_(s);
+}
+
+void IceAgent::set_gathering(GatheringState s) {
+  if (gathering_.exchange(s) == s) return;
+  if (gathering_cb_) gathering_cb_(s);
+}
+
+void IceAgent::on_new_candidate_full(NiceAgent *, NiceCandidate *cand, gpointer data) {
+  auto *self = static_cast<IceAgent *>(data);
+  jsep::Candidate c = from_nice(*cand);
+  {
+    std::lock_guard lock(self->data_mutex_);
+    self->local_candidates_.push_back(c);
+  }
+  if (self->candidate_cb_) self->candidate_cb_(c);
+}
+
+void IceAgent::on_gathering_done(NiceAgent *, guint, gpointer data) {
+  static_cast<IceAgent *>(data)->set_gathering(GatheringState::Complete);
+}
+
+void IceAgent::on_component_state(NiceAgent *, guint, guint, guint state, gpointer data) {
+  auto *self = static_cast<IceAgent *>(data);
+  switch (static_cast<NiceComponentState>(state)) {
+    case NICE_COMPONENT_STATE_DISCONNECTED:
+      // libnice starts here too; only a loss after success is "disconnected".
+      if (self->was_connected_) self->set_state(TransportState::Disconnected);
+      break;
+    case NICE_COMPONENT_STATE_GATHERING:
+      break;
+    case NICE_COMPONENT_STATE_CONNECTING:
+      self->set_state(TransportState::Checking);
+      break;
+    case NICE_COMPONENT_STATE_CONNECTED:
+      self->was_connected_ = true;
+      self->set_state(TransportState::Connected);
+      break;
+    case NICE_COMPONENT_STATE_READY:
+      self->was_connected_ = true;
+      // W3C "completed": checks done and neither side has more candidates.
+      if (self->remote_eoc_ && self->gathering_.load() == GatheringState::Complete)
+        self->set_state(TransportState::Completed);
+      else
+        self->set_state(TransportState::Connected);
+      break;
+    case NICE_COMPONENT_STATE_FAILED:
+      self->set_state(TransportState::Failed);
+      break;
+    default:
+      break;
+  }
+}
+
+void IceAgent::on_selected_pair_full(NiceAgent *, guint, guint, NiceCandidate *local, NiceCandidate *remote,
+                                     gpointer data) {
+  auto *self = static_cast<IceAgent *>(data);
+  CandidatePair pair{from_nice(*local), from_nice(*remote)};
+  {
+    std::lock_guard lock(self->data_mutex_);
+    self->selected_ = pair;
+  }
+  if (self->pair_cb_) self->pair_cb_(pair);
+}
+
+void IceAgent::on_recv(NiceAgent *, guint, guint, guint len, gchar *buf, gpointer data) {
+  auto *self = static_cast<IceAgent *>(data);
+  if (self->receive_cb_) self->receive_cb_(reinterpret_cast<const std::uint8_t *>(buf), len);
+}
+
+}  // namespace gst_rtc::ice

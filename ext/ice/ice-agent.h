@@ -1,0 +1,167 @@
+// One ICE agent (RFC 8445, trickle per RFC 8838, ICE-TCP per RFC 6544) on
+// libnice: one stream with one component, as max-bundle + rtcp-mux needs.
+//
+// Threading: every libnice call that can emit a signal runs on the shared
+// network thread (NetworkContext), so all callbacks (candidates, gathering
+// state, transport state, selected pair, received data) arrive there, one at
+// a time. Callbacks are plain members read there: set them before gather()
+// (or while their event cannot fire), and never destroy the IceAgent from
+// one. The other methods may be called from any thread, the network thread
+// included; send() is safe from several threads at once.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "candidate.h"
+#include "ice-context.h"
+#include "ice-ptr.h"
+#include "result.h"
+
+namespace gst_rtc::ice {
+
+// W3C RTCIceGatheringState.
+enum class GatheringState { New, Gathering, Complete };
+// W3C RTCIceTransportState.
+enum class TransportState { New, Checking, Connected, Completed, Failed, Disconnected, Closed };
+
+const char *to_string(GatheringState s);
+const char *to_string(TransportState s);
+
+struct IceConfig {
+  bool controlling = true;
+  // Interfaces to gather on. Default loopback only: nothing is gathered on
+  // (or sent from) an address the caller did not name.
+  std::vector<std::string> local_addresses{"127.0.0.1"};
+  bool udp = true;
+  bool tcp = false;
+  // Inclusive local port range; 0/0 lets the OS pick.
+  std::uint16_t min_port = 0;
+  std::uint16_t max_port = 0;
+};
+
+struct Credentials {
+  std::string ufrag;
+  std::string pwd;
+};
+
+struct CandidatePair {
+  jsep::Candidate local;
+  jsep::Candidate remote;
+};
+
+class IceAgent {
+ public:
+  using CandidateCallback = std::function<void(const jsep::Candidate &)>;
+  using GatheringCallback = std::function<void(GatheringState)>;
+  using StateCallback = std::function<void(TransportState)>;
+  using PairCallback = std::function<void(const CandidatePair &)>;
+  using ReceiveCallback = std::function<void(const std::uint8_t *data, std::size_t size)>;
+
+  // Creates the NiceAgent (RFC 5245 compatibility, trickle on, UPnP off, no
+  // STUN/TURN servers) and its stream. Fails with ErrorCode::Operation when
+  // libnice refuses the configuration (bad address, no transport enabled).
+  static jsep::Result<std::unique_ptr<IceAgent>> create(const IceConfig &config);
+
+  IceAgent(const IceAgent &) = delete;
+  IceAgent &operator=(const IceAgent &) = delete;
+  // Closes (see close()). Must not run inside one of this agent's callbacks.
+  ~IceAgent();
+
+  void on_candidate(CandidateCallback cb) { candidate_cb_ = std::move(cb); }
+  void on_gathering_state(GatheringCallback cb) { gathering_cb_ = std::move(cb); }
+  void on_state(StateCallback cb) { state_cb_ = std::move(cb); }
+  void on_selected_pair(PairCallback cb) { pair_cb_ = std::move(cb); }
+  void on_receive(ReceiveCallback cb) { receive_cb_ = std::move(cb); }
+
+  Credentials local_credentials() const;
+  // RFC 8445 5.3: ufrag 4..256 ice-chars, pwd 22..256. ErrorCode::Syntax if not.
+  jsep::Status set_local_credentials(const Credentials &creds);
+
+  // Starts gathering host candidates on the configured addresses. Each
+  // candidate is reported through on_candidate, then the gathering state
+  // goes to Complete.
+  jsep::Status gather();
+  // The candidates gathered so far, in "candidate:..." form.
+  std::vector<std::string> local_candidate_strings() const;
+
+  // Remote candidates added before this are kept and handed to libnice here,
+  // so trickled candidates may come before the answer's credentials.
+  jsep::Status set_remote_credentials(const Credentials &creds);
+  // Validates `candidate` (a=candidate value, with or without "candidate:")
+  // with the JSEP grammar; Syntax for malformed text, Operation for an
+  // unknown component or unusable address. mDNS (.local) candidates are
+  // skipped with a debug message and return success: resolving them needs
+  // an mDNS resolver this engine does not have yet.
+  jsep::Status add_remote_candidate(std::string_view candidate);
+  // The remote sent end-of-candidates (RFC 8838 section 8).
+  void end_of_remote_candidates();
+
+  TransportState state() const { return state_.load(); }
+  GatheringState gathering_state() const { return gathering_.load(); }
+  std::optional<CandidatePair> selected_pair() const;
+
+  // Sends one datagram (one RFC 4571 frame on ICE-TCP) on the selected pair.
+  // Returns the bytes sent; ErrorCode::InvalidState when not connected or
+  // closed, Operation when the socket refuses it.
+  jsep::Result<std::size_t> send(const std::uint8_t *data, std::size_t size);
+
+  // ICE restart (RFC 8445 section 9): new local credentials (generated when
+  // `creds` is empty), remote credentials and candidates forgotten until the
+  // peer's new ones are set. Local candidates are kept, so no new gathering.
+  jsep::Status restart(const std::optional<Credentials> &creds = std::nullopt);
+
+  // Stops the agent: state becomes Closed (the last on_state call), and no
+  // callback runs after this returns. Idempotent.
+  void close();
+
+ private:
+  explicit IceAgent(std::shared_ptr<NetworkContext> ctx);
+  jsep::Status init(const IceConfig &config);
+  void teardown_on_network_thread();
+  void set_state(TransportState s);
+  void set_gathering(GatheringState s);
+  void add_pending_locked();
+
+  static void on_new_candidate_full(NiceAgent *agent, NiceCandidate *cand, gpointer self);
+  static void on_gathering_done(NiceAgent *agent, guint stream_id, gpointer self);
+  static void on_component_state(NiceAgent *agent, guint stream_id, guint component, guint state,
+                                 gpointer self);
+  static void on_selected_pair_full(NiceAgent *agent, guint stream_id, guint component, NiceCandidate *local,
+                                    NiceCandidate *remote, gpointer self);
+  static void on_recv(NiceAgent *agent, guint stream_id, guint component, guint len, gchar *buf,
+                      gpointer self);
+
+  std::shared_ptr<NetworkContext> ctx_;
+  // Guards agent_ against close() while send() uses it from another thread.
+  mutable std::mutex send_mutex_;
+  AgentPtr agent_;
+  guint stream_id_ = 0;
+
+  // Touched on the network thread only (through invoke_sync).
+  bool remote_creds_set_ = false;
+  bool remote_eoc_ = false;
+  bool was_connected_ = false;
+  std::vector<NiceCandidatePtr> pending_remote_;
+
+  std::atomic<TransportState> state_{TransportState::New};
+  std::atomic<GatheringState> gathering_{GatheringState::New};
+  mutable std::mutex data_mutex_;  // guards the two below
+  std::vector<jsep::Candidate> local_candidates_;
+  std::optional<CandidatePair> selected_;
+
+  CandidateCallback candidate_cb_;
+  GatheringCallback gathering_cb_;
+  StateCallback state_cb_;
+  PairCallback pair_cb_;
+  ReceiveCallback receive_cb_;
+};
+
+}  // namespace gst_rtc::ice
