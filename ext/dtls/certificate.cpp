@@ -7,27 +7,14 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "text.h"
+
 namespace gst_rtc::dtls {
 
 namespace {
 
 Error ossl_error(ErrorCode code, std::string what) {
-  unsigned long e = ERR_get_error();
-  if (e != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof(buf));
-    what += ": ";
-    what += buf;
-  }
-  // Leftover queued errors would be misattributed to the next SSL call.
-  ERR_clear_error();
-  return jsep::make_error(code, std::move(what));
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
+  return jsep::make_error(code, ossl_reason(std::move(what)));
 }
 
 std::string to_upper(std::string_view s) {
@@ -37,7 +24,7 @@ std::string to_upper(std::string_view s) {
 }
 
 const EVP_MD *digest_for(std::string_view algorithm) {
-  const std::string name = to_lower(algorithm);
+  const std::string name = jsep::text::to_lower(algorithm);
   if (name == "sha-1") return EVP_sha1();
   if (name == "sha-224") return EVP_sha224();
   if (name == "sha-256") return EVP_sha256();

@@ -30,18 +30,6 @@ constexpr const char *kCipherList =
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
     "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA";
 
-std::string ossl_reason(std::string what) {
-  unsigned long e = ERR_get_error();
-  if (e != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof(buf));
-    what += ": ";
-    what += buf;
-  }
-  ERR_clear_error();
-  return what;
-}
-
 // A datagram is accepted only as a whole sequence of plausible DTLS 1.x
 // records; anything else never reaches OpenSSL.
 // `min_protected` is the smallest body a record of a protected epoch can have
