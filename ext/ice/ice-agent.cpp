@@ -3,6 +3,8 @@
 #include "ice-agent.h"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <utility>
 
 #include "ice-candidate.h"
@@ -82,15 +84,22 @@ jsep::Result<std::unique_ptr<IceAgent>> IceAgent::create(const IceConfig &config
 }
 
 jsep::Status IceAgent::init(const IceConfig &config) {
+  config_ = config;
   // Trickle from the start: candidates are signalled as they appear and the
   // remote may send its own after the answer (RFC 8838).
-  AgentPtr agent(
-      nice_agent_new_full(ctx_->main_context(), NICE_COMPATIBILITY_RFC5245, NICE_AGENT_OPTION_ICE_TRICKLE));
+  auto options = NICE_AGENT_OPTION_ICE_TRICKLE;
+  if (config.consent_freshness)
+    options = static_cast<NiceAgentOption>(options | NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+  AgentPtr agent(nice_agent_new_full(ctx_->main_context(), NICE_COMPATIBILITY_RFC5245, options));
   if (!agent) return jsep::make_error(jsep::ErrorCode::Operation, "nice_agent_new_full failed");
   // libnice turns UPnP on by default and would multicast SSDP to the LAN;
-  // port mapping is not ours to do.
-  g_object_set(agent.get(), "upnp", FALSE, "ice-udp", config.udp ? TRUE : FALSE, "ice-tcp",
-               config.tcp ? TRUE : FALSE, "controlling-mode", config.controlling ? TRUE : FALSE, nullptr);
+  // port mapping is not ours to do unless asked.
+  g_object_set(agent.get(), "upnp", config.upnp ? TRUE : FALSE, "ice-udp", config.udp ? TRUE : FALSE,
+               "ice-tcp", config.tcp ? TRUE : FALSE, "controlling-mode", config.controlling ? TRUE : FALSE,
+               "force-relay", config.relay_only ? TRUE : FALSE, nullptr);
+  if (config.stun_server)
+    g_object_set(agent.get(), "stun-server", config.stun_server->host.c_str(), "stun-server-port",
+                 static_cast<guint>(config.stun_server->port), nullptr);
 
   for (const std::string &a : config.local_addresses) {
     NiceAddress addr;
@@ -105,6 +114,24 @@ jsep::Status IceAgent::init(const IceConfig &config) {
   if (stream == 0) return jsep::make_error(jsep::ErrorCode::Operation, "nice_agent_add_stream failed");
   if (config.max_port != 0)
     nice_agent_set_port_range(agent.get(), stream, kComponent, config.min_port, config.max_port);
+  if (config.tos >= 0) nice_agent_set_stream_tos(agent.get(), stream, config.tos);
+  for (const TurnServer &t : config.turn_servers) {
+    std::string host = t.host;
+    guint port = t.port;
+    NiceRelayType type =
+        t.transport == RelayTransport::Udp ? NICE_RELAY_TYPE_TURN_UDP : NICE_RELAY_TYPE_TURN_TCP;
+    if (t.transport == RelayTransport::Tls) {
+      // libnice's own TURN-TLS is not TLS (see ice-tls-bridge.h).
+      auto bridge = TlsBridge::create(t.host, t.port, config.turn_tls_ca_file);
+      if (!bridge) return bridge.error();
+      host = "127.0.0.1";
+      port = bridge.value()->port();
+      bridges_.push_back(std::move(bridge.value()));
+    }
+    if (!nice_agent_set_relay_info(agent.get(), stream, kComponent, host.c_str(), port, t.username.c_str(),
+                                   t.password.c_str(), type))
+      return jsep::make_error(jsep::ErrorCode::Operation, "libnice refused TURN server " + t.url);
+  }
 
   g_signal_connect(agent.get(), "new-candidate-full", G_CALLBACK(on_new_candidate_full), this);
   g_signal_connect(agent.get(), "candidate-gathering-done", G_CALLBACK(on_gathering_done), this);
@@ -133,12 +160,49 @@ void IceAgent::teardown_on_network_thread() {
   // On the network thread no handler of ours can be running concurrently,
   // so after this nothing calls back into `this`.
   g_signal_handlers_disconnect_by_data(agent.get(), this);
+  if (idle_timer_) {
+    g_source_destroy(idle_timer_.get());
+    idle_timer_.reset();
+  }
   nice_agent_attach_recv(agent.get(), stream_id_, kComponent, ctx_->main_context(), nullptr, nullptr);
   nice_agent_remove_stream(agent.get(), stream_id_);
   pending_remote_.clear();
+  bridges_.clear();
 }
 
 void IceAgent::close() {
+  // TURN allocations are released first (Refresh with lifetime 0), so the
+  // server frees the relay now rather than at expiry; bounded, because a
+  // dead server never answers. Not possible from the network thread, which
+  // must run the release.
+  if (!config_.turn_servers.empty() && !ctx_->is_network_thread()) {
+    struct Wait {
+      std::mutex m;
+      std::condition_variable cv;
+      bool done = false;
+    };
+    auto wait = std::make_shared<Wait>();
+    bool started = false;
+    ctx_->invoke_sync([&] {
+      std::lock_guard lock(send_mutex_);
+      if (!agent_) return;
+      started = true;
+      nice_agent_close_async(
+          agent_.get(),
+          [](GObject *, GAsyncResult *, gpointer data) {
+            std::unique_ptr<std::shared_ptr<Wait>> w(static_cast<std::shared_ptr<Wait> *>(data));
+            std::lock_guard lock((*w)->m);
+            (*w)->done = true;
+            (*w)->cv.notify_all();
+          },
+          new std::shared_ptr<Wait>(wait));
+    });
+    if (started) {
+      std::unique_lock lock(wait->m);
+      if (!wait->cv.wait_for(lock, std::chrono::seconds(2), [&] { return wait->done; }))
+        g_debug("%p TURN release not confirmed in 2 s", static_cast<void *>(this));
+    }
+  }
   ctx_->invoke_sync([&] {
     bool was_open = false;
     {
@@ -283,6 +347,47 @@ jsep::Result<std::size_t> IceAgent::send(const std::uint8_t *data, std::size_t s
   return static_cast<std::size_t>(n);
 }
 
+jsep::Result<std::size_t> IceAgent::send_batch(const Datagram *datagrams, std::size_t count) {
+  if (count == 0) return std::size_t{0};
+  // Small batches on the stack; libnice reads the vectors during the call.
+  constexpr std::size_t kMax = 64;
+  GOutputVector vecs[kMax];
+  NiceOutputMessage msgs[kMax];
+  std::size_t done = 0;
+  std::lock_guard lock(send_mutex_);
+  if (!agent_) return closed_error();
+  while (done < count) {
+    std::size_t n = std::min(kMax, count - done);
+    for (std::size_t i = 0; i < n; ++i) {
+      vecs[i].buffer = datagrams[done + i].data;
+      vecs[i].size = datagrams[done + i].size;
+      msgs[i].buffers = &vecs[i];
+      msgs[i].n_buffers = 1;
+    }
+    gint sent = nice_agent_send_messages_nonblocking(agent_.get(), stream_id_, kComponent, msgs,
+                                                     static_cast<guint>(n), nullptr, nullptr);
+    if (sent < 0) {
+      if (done > 0) return done;
+      TransportState s = state_.load();
+      if (s != TransportState::Connected && s != TransportState::Completed)
+        return jsep::make_error(jsep::ErrorCode::InvalidState, "ICE transport is not connected");
+      return jsep::make_error(jsep::ErrorCode::Operation, "send failed");
+    }
+    done += static_cast<std::size_t>(sent);
+    // A short count means the socket would block: what is left is dropped
+    // like any datagram the network loses.
+    if (static_cast<std::size_t>(sent) < n) break;
+  }
+  return done;
+}
+
+void IceAgent::set_controlling(bool controlling) {
+  ctx_->invoke_sync([&] {
+    config_.controlling = controlling;
+    if (agent_) g_object_set(agent_.get(), "controlling-mode", controlling ? TRUE : FALSE, nullptr);
+  });
+}
+
 jsep::Status IceAgent::restart(const std::optional<Credentials> &creds) {
   if (creds) {
     if (auto st = check_credentials(*creds); !st) return st;
@@ -350,15 +455,23 @@ void IceAgent::on_component_state(NiceAgent *, guint, guint, guint state, gpoint
       break;
     case NICE_COMPONENT_STATE_CONNECTED:
       self->was_connected_ = true;
+      self->live_state_ = TransportState::Connected;
+      self->idle_disconnected_ = false;
+      self->last_rx_ = g_get_monotonic_time();
+      self->start_idle_timer();
       self->set_state(TransportState::Connected);
       break;
     case NICE_COMPONENT_STATE_READY:
       self->was_connected_ = true;
       // W3C "completed": checks done and neither side has more candidates.
       if (self->remote_eoc_ && self->gathering_.load() == GatheringState::Complete)
-        self->set_state(TransportState::Completed);
+        self->live_state_ = TransportState::Completed;
       else
-        self->set_state(TransportState::Connected);
+        self->live_state_ = TransportState::Connected;
+      self->idle_disconnected_ = false;
+      self->last_rx_ = g_get_monotonic_time();
+      self->start_idle_timer();
+      self->set_state(self->live_state_);
       break;
     case NICE_COMPONENT_STATE_FAILED:
       self->set_state(TransportState::Failed);
@@ -376,11 +489,37 @@ void IceAgent::on_selected_pair_full(NiceAgent *, guint, guint, NiceCandidate *l
     std::lock_guard lock(self->data_mutex_);
     self->selected_ = pair;
   }
+  self->has_selected_.store(true);
   if (self->pair_cb_) self->pair_cb_(pair);
+}
+
+void IceAgent::start_idle_timer() {
+  if (idle_timer_ || config_.disconnect_timeout_ms == 0) return;
+  idle_timer_.reset(g_timeout_source_new(std::max(100u, config_.disconnect_timeout_ms / 4)));
+  g_source_set_callback(idle_timer_.get(), on_idle_tick, this, nullptr);
+  g_source_attach(idle_timer_.get(), ctx_->main_context());
+}
+
+gboolean IceAgent::on_idle_tick(gpointer data) {
+  auto *self = static_cast<IceAgent *>(data);
+  TransportState s = self->state_.load();
+  if ((s == TransportState::Connected || s == TransportState::Completed) &&
+      g_get_monotonic_time() - self->last_rx_ > gint64(self->config_.disconnect_timeout_ms) * 1000) {
+    g_debug("%p nothing received for %u ms: disconnected", static_cast<void *>(self),
+            self->config_.disconnect_timeout_ms);
+    self->idle_disconnected_ = true;
+    self->set_state(TransportState::Disconnected);
+  }
+  return G_SOURCE_CONTINUE;
 }
 
 void IceAgent::on_recv(NiceAgent *, guint, guint, guint len, gchar *buf, gpointer data) {
   auto *self = static_cast<IceAgent *>(data);
+  self->last_rx_ = g_get_monotonic_time();
+  if (self->idle_disconnected_ && self->state_.load() == TransportState::Disconnected) {
+    self->idle_disconnected_ = false;
+    self->set_state(self->live_state_);
+  }
   if (self->receive_cb_) self->receive_cb_(reinterpret_cast<const std::uint8_t *>(buf), len);
 }
 

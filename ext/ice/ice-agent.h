@@ -23,6 +23,8 @@
 #include "candidate.h"
 #include "ice-context.h"
 #include "ice-ptr.h"
+#include "ice-server.h"
+#include "ice-tls-bridge.h"
 #include "result.h"
 
 namespace gst_rtc::ice {
@@ -45,6 +47,27 @@ struct IceConfig {
   // Inclusive local port range; 0/0 lets the OS pick.
   std::uint16_t min_port = 0;
   std::uint16_t max_port = 0;
+  // Server-reflexive candidates through this STUN server (IP literal).
+  std::optional<StunServer> stun_server;
+  // Relay candidates through these TURN servers (IP literals).
+  std::vector<TurnServer> turn_servers;
+  // PEM CA file trusted for turns: servers; empty = the system store.
+  std::string turn_tls_ca_file;
+  // W3C iceTransportPolicy "relay": only relay candidates are used
+  // (libnice force-relay: host and srflx candidates are not signalled).
+  bool relay_only = false;
+  // UPnP IGD port mapping (libnice's default is on; ours is off: it sends
+  // SSDP multicast on every interface).
+  bool upnp = false;
+  // IP TOS / DSCP byte set on every socket of the stream; -1 leaves it.
+  int tos = -1;
+  // RFC 7675 consent freshness: the peer must keep answering binding
+  // requests or the transport fails (libnice's timers: ~5 s checks, 30 s).
+  bool consent_freshness = false;
+  // W3C "disconnected": no datagram from the peer for this long while
+  // connected (libnice reports only connected and failed); the next
+  // datagram brings the state back. 0 disables the check.
+  unsigned disconnect_timeout_ms = 0;
 };
 
 struct Credentials {
@@ -64,6 +87,12 @@ class IceAgent {
   using StateCallback = std::function<void(TransportState)>;
   using PairCallback = std::function<void(const CandidatePair &)>;
   using ReceiveCallback = std::function<void(const std::uint8_t *data, std::size_t size)>;
+
+  // One datagram for send_batch().
+  struct Datagram {
+    const std::uint8_t *data;
+    std::size_t size;
+  };
 
   // Creates the NiceAgent (RFC 5245 compatibility, trickle on, UPnP off, no
   // STUN/TURN servers) and its stream. Fails with ErrorCode::Operation when
@@ -107,11 +136,25 @@ class IceAgent {
   TransportState state() const { return state_.load(); }
   GatheringState gathering_state() const { return gathering_.load(); }
   std::optional<CandidatePair> selected_pair() const;
+  // Cheap check for the send path: a pair has been selected (it survives an
+  // ICE restart until a new one replaces it).
+  bool has_selected_pair() const { return has_selected_.load(std::memory_order_relaxed); }
 
   // Sends one datagram (one RFC 4571 frame on ICE-TCP) on the selected pair.
   // Returns the bytes sent; ErrorCode::InvalidState when not connected or
   // closed, Operation when the socket refuses it.
   jsep::Result<std::size_t> send(const std::uint8_t *data, std::size_t size);
+  // Sends several datagrams with one libnice call (one agent lock, one
+  // sendmmsg-style pass). Returns how many were sent; errors as send().
+  jsep::Result<std::size_t> send_batch(const Datagram *datagrams, std::size_t count);
+
+  // Switches the ICE role (before or during checks: libnice re-resolves a
+  // role conflict either way).
+  void set_controlling(bool controlling);
+  // True on the shared network thread (where callbacks run).
+  bool on_network_thread() const { return ctx_->is_network_thread(); }
+  // The configuration this agent was created with.
+  const IceConfig &config() const { return config_; }
 
   // ICE restart (RFC 8445 section 9): new local credentials (generated when
   // `creds` is empty), remote credentials and candidates forgotten until the
@@ -129,6 +172,8 @@ class IceAgent {
   void set_state(TransportState s);
   void set_gathering(GatheringState s);
   void add_pending_locked();
+  void start_idle_timer();
+  static gboolean on_idle_tick(gpointer self);
 
   static void on_new_candidate_full(NiceAgent *agent, NiceCandidate *cand, gpointer self);
   static void on_gathering_done(NiceAgent *agent, guint stream_id, gpointer self);
@@ -140,6 +185,7 @@ class IceAgent {
                       gpointer self);
 
   std::shared_ptr<NetworkContext> ctx_;
+  IceConfig config_;
   // Guards agent_ against close() while send() uses it from another thread.
   mutable std::mutex send_mutex_;
   AgentPtr agent_;
@@ -149,10 +195,20 @@ class IceAgent {
   bool remote_creds_set_ = false;
   bool remote_eoc_ = false;
   bool was_connected_ = false;
+  // The connected state to return to when data flows again after an idle
+  // "disconnected" (Connected or Completed).
+  TransportState live_state_ = TransportState::Connected;
+  bool idle_disconnected_ = false;
+  SourcePtr idle_timer_;
+  // One per turns: server (network thread only).
+  std::vector<std::unique_ptr<TlsBridge>> bridges_;
   std::vector<NiceCandidatePtr> pending_remote_;
+  // Monotonic µs of the last datagram received (network thread).
+  gint64 last_rx_ = 0;
 
   std::atomic<TransportState> state_{TransportState::New};
   std::atomic<GatheringState> gathering_{GatheringState::New};
+  std::atomic<bool> has_selected_{false};
   mutable std::mutex data_mutex_;  // guards the two below
   std::vector<jsep::Candidate> local_candidates_;
   std::optional<CandidatePair> selected_;

@@ -15,6 +15,7 @@
 #include "ice-agent.h"
 #include "ice-candidate.h"
 #include "ice-context.h"
+#include "ice-server.h"
 
 namespace gst_rtc::ice {
 namespace {
@@ -647,6 +648,57 @@ TEST(IceRestart, RestartRejectsBadCredentials) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, ErrorCode::Syntax);
   EXPECT_TRUE(a.agent->restart().ok());
+}
+
+TEST(IceServerUrl, StunForms) {
+  auto s = parse_stun_url("stun:127.0.0.1");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->host, "127.0.0.1");
+  EXPECT_EQ(s->port, 3478);
+  s = parse_stun_url("STUN://[::1]:19302");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->host, "::1");
+  EXPECT_EQ(s->port, 19302);
+}
+
+TEST(IceServerUrl, TurnForms) {
+  auto t = parse_turn_url("turn:alice:s3cr%40t@127.0.0.1:3479?transport=tcp");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->username, "alice");
+  EXPECT_EQ(t->password, "s3cr@t");
+  EXPECT_EQ(t->port, 3479);
+  EXPECT_EQ(t->transport, RelayTransport::Tcp);
+  EXPECT_EQ(t->url.find("alice"), std::string::npos) << "credentials leak into the url: " << t->url;
+  t = parse_turn_url("turns:u:p:with:colons@127.0.0.1");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->password, "p:with:colons");
+  EXPECT_EQ(t->port, 5349);
+  EXPECT_EQ(t->transport, RelayTransport::Tls);
+  t = parse_turn_url("turn://u:p@[::1]");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->host, "::1");
+  EXPECT_EQ(t->transport, RelayTransport::Udp);
+}
+
+TEST(IceServerUrl, BadUrlsAreTypedErrors) {
+  for (const char *bad : {"", "stun:", "stun:1.2.3.4:", "stun:1.2.3.4:0", "stun:1.2.3.4:65536",
+                          "stun:u@1.2.3.4", "stn:1.2.3.4", "stun:::1", "stun:[::1", "stun:1.2.3.4:12x"}) {
+    auto r = parse_stun_url(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::Syntax) << bad;
+  }
+  for (const char *bad :
+       {"turn:127.0.0.1", "turn:user@127.0.0.1", "turn::p@127.0.0.1", "turn:u:p@127.0.0.1?x=y",
+        "turns:u:p@127.0.0.1?transport=udp", "turn:u:p%4@127.0.0.1", "turn:u:p@", "turn:u:p@127.0.0.1/path",
+        "turnx:u:p@127.0.0.1"}) {
+    auto r = parse_turn_url(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::Syntax) << bad;
+  }
+  // Names would need DNS: refused, typed, not looked up.
+  auto r = parse_turn_url("turn:u:p@turn.example.org");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::NotSupported);
 }
 
 }  // namespace
