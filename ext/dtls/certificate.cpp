@@ -82,8 +82,12 @@ Result<Certificate> Certificate::from_pem(std::string_view cert_pem, std::string
 }
 
 Result<std::string> Certificate::cert_pem() const {
+  return pem_of(cert_.get());
+}
+
+Result<std::string> pem_of(X509 *cert) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || !PEM_write_bio_X509(bio.get(), cert_.get()))
+  if (!cert || !bio || !PEM_write_bio_X509(bio.get(), cert))
     return ossl_error(ErrorCode::Operation, "cannot write certificate");
   return bio_to_string(bio.get());
 }

@@ -61,6 +61,9 @@ class Certificate {
 // Digest of `cert` in SDP form ("AB:CD:..."), upper case.
 Result<std::string> fingerprint_of(X509 *cert, std::string_view algorithm);
 
+// PEM encoding of `cert` (e.g. the peer's certificate of a DTLS engine).
+Result<std::string> pem_of(X509 *cert);
+
 // Accepts `peer` when it matches any of `expected` (hash names and hex are
 // compared case-insensitively; unknown hash names never match).
 Status verify_fingerprint(X509 *peer, const std::vector<Fingerprint> &expected);

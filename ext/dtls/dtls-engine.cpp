@@ -396,6 +396,10 @@ std::size_t DtlsEngine::min_protected_body() const {
   return config_.mtu - kRecordHeader - data_mtu;
 }
 
+X509 *DtlsEngine::peer_certificate() const {
+  return ssl_ ? SSL_get0_peer_certificate(ssl_.get()) : nullptr;
+}
+
 std::size_t DtlsEngine::max_application_payload() const {
   if (state_ != DtlsState::Connected) return 0;
   return DTLS_get_data_mtu(ssl_.get());

@@ -89,6 +89,9 @@ class DtlsEngine {
   // Largest application payload that fits one MTU-sized datagram.
   std::size_t max_application_payload() const;
   const DtlsStats &stats() const { return stats_; }
+  // The peer's leaf certificate once it was received (owned by the engine),
+  // for RTCDtlsTransport.getRemoteCertificates().
+  X509 *peer_certificate() const;
 
  private:
   struct Glue;

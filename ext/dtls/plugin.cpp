@@ -10,25 +10,17 @@
 
 #include <gst/gst.h>
 
-#ifdef GST_RTC_HAVE_DTLS_ELEMENTS
 #include "gstrtcdtlssrtpdec.h"
 #include "gstrtcdtlssrtpenc.h"
-#endif
-#ifdef GST_RTC_HAVE_SRTP_ELEMENTS
 #include "gstrtcsrtpdec.h"
 #include "gstrtcsrtpenc.h"
-#endif
 
 static gboolean plugin_init(GstPlugin *plugin) {
   gboolean ok = TRUE;
-#ifdef GST_RTC_HAVE_DTLS_ELEMENTS
   ok &= GST_ELEMENT_REGISTER(rtcdtlssrtpenc, plugin);
   ok &= GST_ELEMENT_REGISTER(rtcdtlssrtpdec, plugin);
-#endif
-#ifdef GST_RTC_HAVE_SRTP_ELEMENTS
   ok &= GST_ELEMENT_REGISTER(rtcsrtpenc, plugin);
   ok &= GST_ELEMENT_REGISTER(rtcsrtpdec, plugin);
-#endif
   return ok;
 }
 

@@ -1,5 +1,9 @@
-// SRTP/SRTCP protection over libsrtp2 (RFC 3711, RFC 7714) with the keys of
-// a DTLS-SRTP handshake, plus the RFC 7983 demultiplexing rule.
+// SRTP/SRTCP protection (RFC 3711, RFC 6188, RFC 7714) with the keys of a
+// DTLS-SRTP handshake or static keys, plus the RFC 7983 demultiplexing rule.
+// create(SrtpKeys) runs libsrtp2; create(SrtpConfig) runs AES-CM/HMAC-SHA1
+// and AES-GCM on OpenSSL's EVP directly (byte-identical output, several
+// times faster than Debian's NSS-backed libsrtp) and other policies on
+// libsrtp2.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "result.h"
 #include "srtp-profile.h"
@@ -37,11 +42,45 @@ struct SrtpStats {
   uint64_t dropped_malformed = 0;
 };
 
+// Static-key configuration (SDES, SIP, srtpenc/srtpdec-style elements): any
+// policy libsrtp runs, each direction optional.
+struct SrtpConfig {
+  SrtpPolicy policy;
+  // Master key || salt of srtp_master_key_length(policy) bytes; empty means
+  // no session in that direction (protect/unprotect then fail). Ignored when
+  // the policy has no crypto.
+  std::vector<uint8_t> tx_master;
+  std::vector<uint8_t> rx_master;
+  unsigned replay_window = 1024;
+  // Protecting the same RTP sequence number twice (retransmission without
+  // RTX) is allowed; the payload must then be identical.
+  bool allow_repeat_tx = true;
+  // Inbound: one stream for this SSRC, created now so that its rollover
+  // counter can start at `rx_roc` (srtpdec's `roc` caps field); without it
+  // inbound streams are created per SSRC on first use with ROC 0.
+  std::optional<uint32_t> rx_ssrc;
+  uint32_t rx_roc = 0;
+  // AES-CM/HMAC-SHA1 and AES-GCM policies run on OpenSSL's EVP directly
+  // (same wire format, several times faster than libsrtp on its NSS
+  // backend); true forces libsrtp, so tests can check one against the other.
+  bool force_libsrtp = false;
+};
+
+// The static-key form of DTLS-SRTP keys: create(srtp_config_for(keys)) is
+// create(keys) on the OpenSSL transform.
+SrtpConfig srtp_config_for(const SrtpKeys &keys, unsigned replay_window = 1024);
+
+// One direction of the OpenSSL transform (defined in srtp-engine.cpp).
+struct FastSrtp;
+
 class SrtpEngine {
  public:
   // Outbound streams use the local key, inbound streams the remote key; both
   // are created per SSRC on first use with a replay window of `replay_window`.
   static Result<std::unique_ptr<SrtpEngine>> create(const SrtpKeys &keys, unsigned replay_window = 1024);
+  // Errors: InvalidAccess (key length, window), NotSupported (a policy
+  // libsrtp cannot run, see srtp_policy_unsupported()).
+  static Result<std::unique_ptr<SrtpEngine>> create(const SrtpConfig &config);
   ~SrtpEngine();
   SrtpEngine(const SrtpEngine &) = delete;
   SrtpEngine &operator=(const SrtpEngine &) = delete;
@@ -56,6 +95,9 @@ class SrtpEngine {
   Result<std::size_t> unprotect_rtcp(uint8_t *buf, std::size_t len);
 
   SrtpProfile profile() const { return profile_; }
+  const SrtpPolicy &policy() const { return policy_; }
+  // The rollover counter of one SSRC's stream, once that stream exists.
+  std::optional<uint32_t> roc(uint32_t ssrc, bool outbound) const;
   // Bytes protect_rtp()/protect_rtcp() append.
   std::size_t rtp_overhead() const;
   std::size_t rtcp_overhead() const;
@@ -68,13 +110,17 @@ class SrtpEngine {
   };
   using SessionPtr = std::unique_ptr<srtp_ctx_t_, SessionDeleter>;
 
-  explicit SrtpEngine(SrtpProfile profile) : profile_(profile) {}
+  explicit SrtpEngine(SrtpProfile profile);
   Error drop(SrtpDropReason reason, const char *what);
 
   SrtpProfile profile_;
+  SrtpPolicy policy_;
   // libsrtp allows one wildcard template per session, hence one per direction.
   SessionPtr tx_;
   SessionPtr rx_;
+  // When set, these run the direction instead of libsrtp.
+  std::unique_ptr<FastSrtp> fast_tx_;
+  std::unique_ptr<FastSrtp> fast_rx_;
   SrtpStats stats_;
   std::optional<SrtpDropReason> last_drop_;
   bool runtime_held_ = false;

@@ -44,4 +44,39 @@ struct SrtpKeys {
   std::vector<uint8_t> remote_salt;
 };
 
+// Cipher and authentication of one direction of an SRTP policy, as named by
+// libsrtp and by the SDES crypto suites (RFC 4568, RFC 6188, RFC 7714). These
+// cover what static-key users (SDES, SIP, srtpenc-style pipelines) configure;
+// DTLS-SRTP only negotiates the four SrtpProfile values.
+enum class SrtpCipher : uint8_t { Null, AesIcm128, AesIcm256, AesGcm128, AesGcm256 };
+enum class SrtpAuth : uint8_t { Null, HmacSha1_32, HmacSha1_80 };
+
+struct SrtpCryptoPolicy {
+  SrtpCipher cipher = SrtpCipher::AesIcm128;
+  SrtpAuth auth = SrtpAuth::HmacSha1_80;
+  bool operator==(const SrtpCryptoPolicy &) const = default;
+};
+
+// RTP and RTCP may use different transforms under one master key.
+struct SrtpPolicy {
+  SrtpCryptoPolicy rtp;
+  SrtpCryptoPolicy rtcp;
+  bool operator==(const SrtpPolicy &) const = default;
+};
+
+// The policy a DTLS-SRTP profile stands for (RFC 5764 §4.1.2, RFC 7714 §14.2).
+SrtpPolicy srtp_policy_for(SrtpProfile profile);
+// Master key || master salt length for one cipher (AES-GCM: 12-byte salt,
+// AES-CM: 14-byte salt; the null cipher takes none).
+std::size_t srtp_master_key_length(SrtpCipher cipher);
+// The master key a policy needs: the longer of its two directions (30 bytes
+// for null ciphers with HMAC, as libsrtp's null-cipher policies).
+std::size_t srtp_master_key_length(const SrtpPolicy &policy);
+// False when neither direction encrypts nor authenticates: packets pass as is.
+bool srtp_policy_has_crypto(const SrtpPolicy &policy);
+// Why libsrtp cannot run this transform, or nullopt when it can. AEAD ciphers
+// authenticate themselves (auth must be Null); SRTCP must be authenticated
+// when it is encrypted (RFC 3711 §3.4).
+std::optional<std::string_view> srtp_policy_unsupported(const SrtpPolicy &policy);
+
 }  // namespace gst_rtc::dtls

@@ -286,6 +286,21 @@ TEST(DtlsEngine, HandshakeStateSequenceAndDefaultProfile) {
   EXPECT_FALSE(link.client->error().has_value());
 }
 
+TEST(DtlsEngine, PeerCertificateIsThePeers) {
+  Link link = make_link();
+  EXPECT_EQ(link.client->peer_certificate(), nullptr);
+  ASSERT_TRUE(link.handshake());
+  auto got = pem_of(link.client->peer_certificate());
+  auto want = ecdsa_cert(1).cert_pem();
+  ASSERT_TRUE(got.ok() && want.ok());
+  EXPECT_EQ(*got, *want);
+  got = pem_of(link.server->peer_certificate());
+  want = ecdsa_cert(0).cert_pem();
+  ASSERT_TRUE(got.ok() && want.ok());
+  EXPECT_EQ(*got, *want);
+  EXPECT_FALSE(pem_of(nullptr).ok());
+}
+
 TEST(DtlsEngine, StartTwiceIsInvalidState) {
   Link link = make_link();
   ASSERT_TRUE(link.client->start(link.now).ok());

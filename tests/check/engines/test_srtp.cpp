@@ -377,3 +377,218 @@ TEST(Classify, Rfc7983Table) {
     EXPECT_EQ(classify(c.bytes), c.kind) << (c.bytes.empty() ? -1 : int{c.bytes[0]});
   }
 }
+
+// ---------------------------------------------------------------------------
+// Static-key policies (SrtpConfig): the OpenSSL transform against libsrtp.
+
+namespace {
+
+std::vector<uint8_t> master_for(const SrtpPolicy &policy, uint8_t seed) {
+  std::vector<uint8_t> m(srtp_master_key_length(policy));
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = static_cast<uint8_t>(seed * 17 + i * 5);
+  return m;
+}
+
+std::unique_ptr<SrtpEngine> engine_for(const SrtpPolicy &policy, bool libsrtp, bool tx, uint8_t seed = 1,
+                                       std::optional<uint32_t> rx_ssrc = std::nullopt, uint32_t rx_roc = 0) {
+  SrtpConfig c;
+  c.policy = policy;
+  (tx ? c.tx_master : c.rx_master) = master_for(policy, seed);
+  c.force_libsrtp = libsrtp;
+  c.allow_repeat_tx = false;
+  c.rx_ssrc = rx_ssrc;
+  c.rx_roc = rx_roc;
+  auto e = SrtpEngine::create(c);
+  EXPECT_TRUE(e.ok()) << (e.ok() ? "" : e.error().message);
+  return e.ok() ? std::move(e).value() : nullptr;
+}
+
+const SrtpPolicy kStaticPolicies[] = {
+    srtp_policy_for(SrtpProfile::Aes128CmSha1_80),
+    srtp_policy_for(SrtpProfile::Aes128CmSha1_32),
+    srtp_policy_for(SrtpProfile::AeadAes128Gcm),
+    srtp_policy_for(SrtpProfile::AeadAes256Gcm),
+    {{SrtpCipher::AesIcm256, SrtpAuth::HmacSha1_80}, {SrtpCipher::AesIcm256, SrtpAuth::HmacSha1_80}},
+    {{SrtpCipher::AesIcm256, SrtpAuth::HmacSha1_32}, {SrtpCipher::AesIcm256, SrtpAuth::HmacSha1_32}},
+};
+
+// RTP with CSRCs and a header extension: the transforms must agree on
+// where encryption starts.
+std::vector<uint8_t> rtp_with_extension(uint16_t seq, uint32_t ssrc) {
+  std::vector<uint8_t> p = rtp(seq, ssrc, 0);
+  p[0] = 0x92;  // X=1, CC=2
+  const uint8_t extra[] = {0, 0, 0, 1, 0, 0, 0, 2, 0xbe, 0xde, 0, 1, 0x10, 0xaa, 0, 0};
+  p.insert(p.end(), std::begin(extra), std::end(extra));
+  for (int i = 0; i < 77; ++i) p.push_back(static_cast<uint8_t>(seq ^ i));
+  return p;
+}
+
+}  // namespace
+
+TEST(SrtpConfig, OpenSslTransformIsByteIdenticalToLibsrtp) {
+  for (const SrtpPolicy &policy : kStaticPolicies) {
+    auto fast = engine_for(policy, false, true);
+    auto ref = engine_for(policy, true, true);
+    ASSERT_TRUE(fast && ref);
+    // Across a sequence number wrap, two SSRCs, with and without extension.
+    uint16_t seq = 65000;
+    for (int i = 0; i < 1200; ++i, ++seq) {
+      for (uint32_t ssrc : {0x11223344u, 0x01020304u}) {
+        const auto plain =
+            (i % 3) ? rtp(seq, ssrc, 100 + static_cast<std::size_t>(i % 50)) : rtp_with_extension(seq, ssrc);
+        ASSERT_EQ(protect(*fast, plain), protect(*ref, plain))
+            << "RTP seq " << seq << " policy " << int(policy.rtp.cipher) << "/" << int(policy.rtp.auth);
+      }
+    }
+    for (int i = 0; i < 300; ++i) {  // SRTCP index past 128 and 256
+      const auto plain = rtcp_sr(0x11223344u);
+      ASSERT_EQ(protect(*fast, plain, true), protect(*ref, plain, true)) << "RTCP " << i;
+    }
+    EXPECT_EQ(fast->roc(0x11223344u, true), ref->roc(0x11223344u, true));
+    EXPECT_EQ(fast->roc(0x11223344u, true), 1u);
+  }
+}
+
+TEST(SrtpConfig, EachBackendOpensWhatTheOtherSealed) {
+  for (const SrtpPolicy &policy : kStaticPolicies) {
+    for (bool fast_sends : {true, false}) {
+      auto tx = engine_for(policy, !fast_sends, true);
+      auto rx = engine_for(policy, fast_sends, false);
+      ASSERT_TRUE(tx && rx);
+      uint16_t seq = 65530;
+      for (int i = 0; i < 40; ++i, ++seq) {
+        const auto plain = (i % 2) ? rtp(seq) : rtp_with_extension(seq, 0x11223344u);
+        std::vector<uint8_t> out;
+        ASSERT_TRUE(unprotect(*rx, protect(*tx, plain), &out).ok()) << "seq " << seq;
+        EXPECT_EQ(out, plain);
+        const auto plain_rtcp = rtcp_sr();
+        ASSERT_TRUE(unprotect(*rx, protect(*tx, plain_rtcp, true), &out, true).ok());
+        EXPECT_EQ(out, plain_rtcp);
+      }
+      EXPECT_EQ(rx->roc(0x11223344u, false), 1u);
+    }
+  }
+}
+
+TEST(SrtpConfig, ReplayAuthAndGarbageCountedOnBothBackends) {
+  for (const SrtpPolicy &policy : kStaticPolicies) {
+    for (bool libsrtp : {false, true}) {
+      auto tx = engine_for(policy, libsrtp, true);
+      auto rx = engine_for(policy, libsrtp, false);
+      auto wrong = engine_for(policy, libsrtp, false, 2);
+      const auto srtp = protect(*tx, rtp(7));
+      ASSERT_TRUE(unprotect(*rx, srtp).ok());
+      EXPECT_FALSE(unprotect(*rx, srtp).ok());
+      EXPECT_EQ(rx->last_drop_reason(), SrtpDropReason::Replay);
+      EXPECT_FALSE(unprotect(*wrong, srtp).ok());
+      EXPECT_EQ(wrong->last_drop_reason(), SrtpDropReason::AuthFailure);
+      auto tampered = protect(*tx, rtp(8));
+      tampered[30] ^= 4;
+      EXPECT_FALSE(unprotect(*rx, tampered).ok());
+      EXPECT_EQ(rx->last_drop_reason(), SrtpDropReason::AuthFailure);
+      auto srtcp = protect(*tx, rtcp_sr(), true);
+      srtcp[srtcp.size() - 1] ^= 1;
+      EXPECT_FALSE(unprotect(*rx, srtcp, nullptr, true).ok());
+      // Too old for the window.
+      std::vector<uint8_t> old = protect(*tx, rtp(100));
+      std::vector<uint8_t> latest;
+      for (uint16_t s = 101; s < 1300; ++s) latest = protect(*tx, rtp(s));
+      ASSERT_TRUE(unprotect(*rx, latest).ok());
+      EXPECT_FALSE(unprotect(*rx, old).ok());
+      EXPECT_EQ(rx->last_drop_reason(), SrtpDropReason::Replay);
+      // The sender refuses an index twice unless allowed.
+      auto again = rtp(1299);
+      again.resize(again.size() + 64);
+      EXPECT_FALSE(tx->protect_rtp(again.data(), again.size() - 64, again.size()).ok());
+      EXPECT_EQ(rx->stats().dropped_replay, 2u) << libsrtp;
+      EXPECT_EQ(rx->stats().dropped_auth, 2u) << libsrtp;
+    }
+  }
+}
+
+TEST(SrtpConfig, InboundSsrcWithRolloverCounterFromSignalling) {
+  for (bool libsrtp : {false, true}) {
+    const SrtpPolicy policy = srtp_policy_for(SrtpProfile::AeadAes128Gcm);
+    auto tx = engine_for(policy, libsrtp, true);
+    std::vector<uint8_t> srtp;
+    for (uint32_t i = 0; i < 65536 + 10; i += (i + 4000 < 65530 ? 4000 : 1))
+      srtp = protect(*tx, rtp(uint16_t(i)));
+    ASSERT_EQ(tx->roc(0x11223344u, true), 1u);
+    auto late = engine_for(policy, libsrtp, false, 1, 0x11223344u, 1);
+    std::vector<uint8_t> out;
+    ASSERT_TRUE(unprotect(*late, srtp, &out).ok()) << libsrtp;
+    EXPECT_EQ(out, rtp(9));
+    EXPECT_EQ(late->roc(0x11223344u, false), 1u);
+    // Other SSRCs have no stream in such an engine.
+    EXPECT_FALSE(unprotect(*late, protect(*tx, rtp(5, 0x99))).ok());
+    // Without the ROC the same packet does not authenticate.
+    auto naive = engine_for(policy, libsrtp, false, 1, 0x11223344u, 0);
+    EXPECT_FALSE(unprotect(*naive, srtp).ok());
+  }
+}
+
+TEST(SrtpConfig, PoliciesLibsrtpRunsAlone) {
+  // Null cipher with HMAC, AES-CM without RTP auth, mixed RTP/RTCP ciphers.
+  const SrtpPolicy policies[] = {
+      {{SrtpCipher::Null, SrtpAuth::HmacSha1_80}, {SrtpCipher::Null, SrtpAuth::HmacSha1_80}},
+      {{SrtpCipher::AesIcm128, SrtpAuth::Null}, {SrtpCipher::AesIcm128, SrtpAuth::HmacSha1_80}},
+      {{SrtpCipher::AesIcm128, SrtpAuth::HmacSha1_80}, {SrtpCipher::AesIcm256, SrtpAuth::HmacSha1_80}},
+  };
+  for (const SrtpPolicy &policy : policies) {
+    auto tx = engine_for(policy, false, true);
+    auto rx = engine_for(policy, false, false);
+    ASSERT_TRUE(tx && rx);
+    const auto plain = rtp(3);
+    std::vector<uint8_t> out;
+    ASSERT_TRUE(unprotect(*rx, protect(*tx, plain), &out).ok());
+    EXPECT_EQ(out, plain);
+    ASSERT_TRUE(unprotect(*rx, protect(*tx, rtcp_sr(), true), &out, true).ok());
+    EXPECT_EQ(out, rtcp_sr());
+  }
+}
+
+TEST(SrtpConfig, RejectsWhatCannotRun) {
+  SrtpConfig c;
+  c.policy = {{SrtpCipher::AesGcm128, SrtpAuth::HmacSha1_80}, {SrtpCipher::AesGcm128, SrtpAuth::Null}};
+  c.tx_master.assign(28, 1);
+  EXPECT_EQ(SrtpEngine::create(c).error().code, ErrorCode::NotSupported);
+  c.policy = {{SrtpCipher::AesIcm128, SrtpAuth::HmacSha1_80}, {SrtpCipher::AesIcm128, SrtpAuth::Null}};
+  c.tx_master.assign(30, 1);
+  EXPECT_EQ(SrtpEngine::create(c).error().code, ErrorCode::NotSupported);  // unauthenticated SRTCP
+  c.policy = srtp_policy_for(SrtpProfile::Aes128CmSha1_80);
+  c.tx_master.assign(29, 1);
+  EXPECT_EQ(SrtpEngine::create(c).error().code, ErrorCode::InvalidAccess);
+  c.tx_master.assign(30, 1);
+  c.replay_window = 10;
+  EXPECT_EQ(SrtpEngine::create(c).error().code, ErrorCode::InvalidAccess);
+  EXPECT_EQ(srtp_master_key_length(srtp_policy_for(SrtpProfile::AeadAes256Gcm)), 44u);
+  EXPECT_EQ(srtp_master_key_length(SrtpPolicy{{SrtpCipher::AesIcm128, SrtpAuth::HmacSha1_80},
+                                              {SrtpCipher::AesIcm256, SrtpAuth::HmacSha1_80}}),
+            46u);
+  // A direction without a key refuses to work instead of guessing.
+  c.replay_window = 1024;
+  auto tx_only = SrtpEngine::create(c).value();
+  EXPECT_FALSE(unprotect(*tx_only, protect(*tx_only, rtp(1))).ok());
+}
+
+TEST(SrtpConfig, DtlsKeysOnEitherBackendInteroperate) {
+  // srtp_config_for(): a DTLS-SRTP endpoint on the OpenSSL transform talks to
+  // one on libsrtp (create(keys)), every profile, both ways.
+  for (SrtpProfile profile : kDefaultSrtpProfiles) {
+    const SrtpKeys k = keys_for(profile, 11);
+    auto fast = SrtpEngine::create(srtp_config_for(k)).value();
+    auto lib = SrtpEngine::create(mirror(k)).value();
+    for (uint16_t seq = 65534; seq != 4; ++seq) {
+      const auto plain = rtp(seq);
+      std::vector<uint8_t> out;
+      ASSERT_TRUE(unprotect(*lib, protect(*fast, plain), &out).ok()) << srtp_profile_name(profile);
+      EXPECT_EQ(out, plain);
+      ASSERT_TRUE(unprotect(*fast, protect(*lib, plain), &out).ok()) << srtp_profile_name(profile);
+      EXPECT_EQ(out, plain);
+      ASSERT_TRUE(unprotect(*lib, protect(*fast, rtcp_sr(), true), &out, true).ok());
+      ASSERT_TRUE(unprotect(*fast, protect(*lib, rtcp_sr(), true), &out, true).ok());
+    }
+    // Retransmission of a sequence number is allowed, as with create(keys).
+    EXPECT_EQ(protect(*fast, rtp(1)), protect(*fast, rtp(1)));
+  }
+}
