@@ -57,6 +57,11 @@ Result<std::unique_ptr<DataChannels>> DataChannels::create(const AssociationConf
   ac.on_buffered_amount_low = [dc](uint16_t stream) {
     if (dc->callbacks_.on_buffered_amount_low) dc->callbacks_.on_buffered_amount_low(stream);
   };
+  ac.on_discarded = [dc](uint16_t stream, std::size_t size) {
+    if (dc->callbacks_.on_protocol_error)
+      dc->callbacks_.on_protocol_error(
+          stream, "a message of " + std::to_string(size) + " bytes exceeds our max-message-size; dropped");
+  };
   auto association = Association::create(config, std::move(ac));
   if (!association) return association.error();
   self->association_ = std::move(association).value();
@@ -195,7 +200,11 @@ void DataChannels::handle_message(uint16_t stream, uint32_t ppid, std::vector<ui
 
 void DataChannels::handle_dcep(uint16_t stream, std::span<const uint8_t> data) {
   auto message = dcep::parse(data);
-  if (!message) return;  // hostile or broken peer: ignore the message, keep the association
+  if (!message) {
+    // Hostile or broken peer: ignore the message, keep the association.
+    if (callbacks_.on_protocol_error) callbacks_.on_protocol_error(stream, message.error().message);
+    return;
+  }
   if (message->type == dcep::MessageType::Ack) {
     auto it = channels_.find(stream);
     if (it != channels_.end() && !it->second.info.negotiated) mark_open(it->second);
@@ -205,7 +214,12 @@ void DataChannels::handle_dcep(uint16_t stream, std::span<const uint8_t> data) {
   // The opener uses its own parity; an OPEN on one of ours (or a reused id)
   // is a protocol violation we do not act on.
   const bool ours = (stream % 2 == 0) == (role_ == Role::Client);
-  if (ours || channels_.count(stream) || stream > kMaxStreamId) return;
+  if (ours || channels_.count(stream) || stream > kMaxStreamId) {
+    if (callbacks_.on_protocol_error)
+      callbacks_.on_protocol_error(stream, "DATA_CHANNEL_OPEN on stream " + std::to_string(stream) +
+                                               (ours ? ", an id of our parity" : ", an id in use"));
+    return;
+  }
   Channel channel;
   channel.info.id = stream;
   channel.info.label = open.label;
@@ -270,6 +284,7 @@ void DataChannels::handle_incoming_reset(uint16_t stream) {
   if (channel.info.state != ChannelState::Closing) {
     // RFC 8831 §6.7: answer the peer's reset with ours.
     channel.info.state = ChannelState::Closing;
+    if (callbacks_.on_closing) callbacks_.on_closing(stream);
     (void)association_->reset_stream(stream);
   }
   if (channel.outgoing_reset) finish_close(stream);

@@ -60,9 +60,16 @@ struct DataChannelCallbacks {
   // A channel we opened is open (ACK received, or negotiated and connected).
   std::function<void(uint16_t id)> on_open;
   std::function<void(uint16_t id, MessageKind kind, std::vector<uint8_t> &&data)> on_message;
+  // The peer reset its side of a channel we had not closed ourselves: the
+  // channel is closing (W3C `closing`); on_close follows.
+  std::function<void(uint16_t id)> on_closing;
   // Both directions of the channel's stream are reset; the id is free again.
   std::function<void(uint16_t id)> on_close;
   std::function<void(uint16_t id)> on_buffered_amount_low;
+  // The peer broke the rules on `stream` (malformed DCEP, OPEN on one of
+  // our ids or on an id in use, a message above our max-message-size); the
+  // message was ignored.
+  std::function<void(uint16_t stream, const std::string &why)> on_protocol_error;
 };
 
 class DataChannels {
@@ -95,6 +102,9 @@ class DataChannels {
   }
   // Ids usable for channels: the negotiated stream count once connected.
   std::size_t max_channels() const;
+  // What the peer advertised (a=max-message-size) may change with a new
+  // remote description; 0 means no limit.
+  void set_remote_max_message_size(std::size_t size) { association_->set_remote_max_message_size(size); }
   AssociationState state() const { return association_->state(); }
   Association &association() { return *association_; }
 

@@ -15,6 +15,18 @@
 
 namespace gst_rtc::sctp {
 
+namespace {
+
+// SCTP_INTERLEAVING_SUPPORTED: implemented by usrsctp 0.9.5 (as in FreeBSD,
+// where the value comes from) but missing from its public header.
+#ifdef SCTP_INTERLEAVING_SUPPORTED
+constexpr int kInterleavingSupported = SCTP_INTERLEAVING_SUPPORTED;
+#else
+constexpr int kInterleavingSupported = 0x00001206;
+#endif
+
+}  // namespace
+
 const char *to_string(AssociationState state) {
   switch (state) {
     case AssociationState::New:
@@ -36,7 +48,12 @@ struct Association::Impl : PacketSink {
     Ppid ppid;
     std::vector<uint8_t> data;
     SendOptions options;
+    std::size_t offset = 0;  // bytes already handed to usrsctp
   };
+
+  // The most handed to usrsctp in one call. Larger messages go in parts
+  // (explicit EOR), so a message need not fit the socket buffer at once.
+  static constexpr std::size_t kPartSize = 256 * 1024;
   struct Outgoing {
     std::deque<Pending> queue;
     std::size_t buffered = 0;
@@ -46,6 +63,7 @@ struct Association::Impl : PacketSink {
   };
   struct Incoming {
     std::vector<uint8_t> data;
+    std::size_t size = 0;  // received so far, kept or not
     bool discard = false;
   };
 
@@ -60,6 +78,7 @@ struct Association::Impl : PacketSink {
   AssociationState state = AssociationState::New;
   uint16_t outbound = 0;
   uint16_t inbound = 0;
+  bool interleaving = false;
   // Ordered so that flushing visits streams in a stable order.
   std::map<uint16_t, Outgoing> outgoing;
   std::unordered_map<uint16_t, Incoming> incoming;
@@ -82,14 +101,17 @@ struct Association::Impl : PacketSink {
     if (!closed && callbacks.on_state) callbacks.on_state(next);
   }
 
-  // 0, or the errno of usrsctp_sendv.
-  int sendv(uint16_t stream, Ppid ppid, std::span<const uint8_t> data, const SendOptions &options) {
+  // 0 with *taken = bytes usrsctp accepted (fewer than offered when its
+  // buffer filled up mid-part), or the errno of usrsctp_sendv. `eor` ends
+  // the message once all of `data` is taken.
+  int sendv(uint16_t stream, Ppid ppid, std::span<const uint8_t> data, const SendOptions &options, bool eor,
+            std::size_t *taken) {
     struct sctp_sendv_spa spa;
     std::memset(&spa, 0, sizeof(spa));
     spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
     spa.sendv_sndinfo.snd_sid = stream;
     spa.sendv_sndinfo.snd_ppid = htonl(static_cast<uint32_t>(ppid));
-    spa.sendv_sndinfo.snd_flags = SCTP_EOR;
+    if (eor) spa.sendv_sndinfo.snd_flags = SCTP_EOR;
     if (!options.ordered) spa.sendv_sndinfo.snd_flags |= SCTP_UNORDERED;
     if (options.max_retransmits) {
       spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
@@ -105,13 +127,17 @@ struct Association::Impl : PacketSink {
     static const uint8_t zero = 0;
     const void *buf = data.empty() ? &zero : data.data();
     std::size_t len = data.empty() ? 1 : data.size();
+    errno = 0;
     ssize_t sent = usrsctp_sendv(sock, buf, len, nullptr, 0, &spa, sizeof(spa), SCTP_SENDV_SPA, 0);
     if (sent < 0) return errno ? errno : EIO;
+    *taken = data.empty() ? 0 : static_cast<std::size_t>(sent);
     return 0;
   }
 
-  // Hands queued messages to usrsctp until it pushes back, then requests the
-  // resets whose streams have drained.
+  static bool would_block(int err) { return err == EWOULDBLOCK || err == EAGAIN || err == ENOBUFS; }
+
+  // Hands queued messages to usrsctp, part by part, until it pushes back,
+  // then requests the resets whose streams have drained.
   void flush() {
     if (state != AssociationState::Connected) return;
     bool blocked = false;
@@ -119,15 +145,30 @@ struct Association::Impl : PacketSink {
       const std::size_t before = out.buffered;
       while (!blocked && !out.queue.empty()) {
         Pending &p = out.queue.front();
-        int err = sendv(stream, p.ppid, p.data, p.options);
-        if (err == EWOULDBLOCK || err == EAGAIN || err == ENOBUFS) {
+        const std::size_t remaining = p.data.size() - p.offset;
+        const std::size_t part = std::min(remaining, kPartSize);
+        std::size_t taken = 0;
+        int err = sendv(stream, p.ppid, std::span<const uint8_t>(p.data).subspan(p.offset, part), p.options,
+                        part == remaining, &taken);
+        if (would_block(err)) {
           blocked = true;
           break;
         }
-        // Any other error means the association is going down; the state
-        // notification reports it, the message is gone with it.
-        out.buffered -= p.data.size();
-        out.queue.pop_front();
+        if (err) {
+          // The association is going down; the state notification reports
+          // it, the message is gone with it.
+          out.buffered -= remaining;
+          out.queue.pop_front();
+          continue;
+        }
+        p.offset += taken;
+        out.buffered -= taken;
+        if (p.offset == p.data.size()) {
+          out.queue.pop_front();
+        } else if (taken < part) {
+          blocked = true;  // the socket buffer is full mid-message
+          break;
+        }
       }
       if (before > out.threshold && out.buffered <= out.threshold && !closed &&
           callbacks.on_buffered_amount_low)
@@ -157,10 +198,11 @@ struct Association::Impl : PacketSink {
 
   void handle_data(const uint8_t *data, std::size_t len, uint16_t stream, uint32_t ppid, int flags) {
     Incoming &in = incoming[stream];
+    in.size += len;
     if (!in.discard) {
-      if (in.data.size() + len > config.max_message_size + 1) {
-        // Larger than we advertised: refuse to buffer it. +1 leaves room for
-        // the zero byte of an empty message when max_message_size is 0.
+      // +1 leaves room for the zero byte of an empty message.
+      if (config.max_message_size != 0 && in.size > config.max_message_size + 1) {
+        // Larger than we advertised: refuse to buffer it.
         in.discard = true;
         in.data = {};
       } else {
@@ -169,8 +211,12 @@ struct Association::Impl : PacketSink {
     }
     if (!(flags & MSG_EOR)) return;
     auto node = incoming.extract(stream);
-    if (node.mapped().discard || closed || !callbacks.on_message) return;
-    callbacks.on_message(stream, ppid, std::move(node.mapped().data));
+    if (closed) return;
+    if (node.mapped().discard) {
+      if (callbacks.on_discarded) callbacks.on_discarded(stream, node.mapped().size);
+      return;
+    }
+    if (callbacks.on_message) callbacks.on_message(stream, ppid, std::move(node.mapped().data));
   }
 
   void handle_stream_reset(const struct sctp_stream_reset_event &ev) {
@@ -208,12 +254,18 @@ struct Association::Impl : PacketSink {
     switch (n.sn_header.sn_type) {
       case SCTP_ASSOC_CHANGE:
         switch (n.sn_assoc_change.sac_state) {
-          case SCTP_COMM_UP:
+          case SCTP_COMM_UP: {
             outbound = n.sn_assoc_change.sac_outbound_streams;
             inbound = n.sn_assoc_change.sac_inbound_streams;
+            // sac_info lists what both ends support (SCTP_ASSOC_SUPPORTS_*).
+            const auto *change = reinterpret_cast<const struct sctp_assoc_change *>(data);
+            const std::size_t length = std::min<std::size_t>(change->sac_length, len);
+            for (std::size_t i = sizeof(struct sctp_assoc_change); i < length; i++)
+              if (data[i] == SCTP_ASSOC_SUPPORTS_INTERLEAVING) interleaving = true;
             set_state(AssociationState::Connected);
             flush();
             break;
+          }
           case SCTP_COMM_LOST:
           case SCTP_CANT_STR_ASSOC:
             set_state(AssociationState::Failed);
@@ -301,13 +353,23 @@ struct Association::Impl : PacketSink {
     if (setopt(SOL_SOCKET, SO_LINGER, lg)) return fail("SO_LINGER");
     int on = 1;
     if (setopt(IPPROTO_SCTP, SCTP_NODELAY, on)) return fail("SCTP_NODELAY");
+    // Messages larger than kPartSize are handed over in parts.
+    if (setopt(IPPROTO_SCTP, SCTP_EXPLICIT_EOR, on)) return fail("SCTP_EXPLICIT_EOR");
     if (setopt(IPPROTO_SCTP, SCTP_RECVRCVINFO, on)) return fail("SCTP_RECVRCVINFO");
     struct sctp_assoc_value reset = {SCTP_FUTURE_ASSOC, SCTP_ENABLE_RESET_STREAM_REQ};
     if (setopt(IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, reset)) return fail("SCTP_ENABLE_STREAM_RESET");
-#ifdef SCTP_INTERLEAVING_SUPPORTED
-    struct sctp_assoc_value idata = {SCTP_FUTURE_ASSOC, 1};
-    setopt(IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, idata);  // optional: best effort
-#endif
+    if (config.interleaving) {
+      // I-DATA (RFC 8260), offered and used when the peer offers it too. Both
+      // options are best effort: without them the association runs on DATA.
+      int level = 2;  // partial deliveries of different streams may interleave
+      setopt(IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, level);
+      struct sctp_assoc_value idata = {SCTP_FUTURE_ASSOC, 1};
+      setopt(IPPROTO_SCTP, kInterleavingSupported, idata);
+    }
+    // Streams take turns on the wire, so one large message does not hold
+    // back the others (with I-DATA even mid-message).
+    struct sctp_assoc_value scheduler = {SCTP_FUTURE_ASSOC, SCTP_SS_ROUND_ROBIN};
+    setopt(IPPROTO_SCTP, SCTP_PLUGGABLE_SS, scheduler);
     struct sctp_initmsg init;
     std::memset(&init, 0, sizeof(init));
     init.sinit_num_ostreams = config.streams;
@@ -419,16 +481,20 @@ Status Association::send(uint16_t stream, Ppid ppid, std::span<const uint8_t> da
     return jsep::make_error(ErrorCode::Type, "empty payload ppids are for empty messages only");
   auto &out = self.outgoing[stream];
   if (out.reset_wanted) return jsep::make_error(ErrorCode::InvalidState, "stream is being reset");
-  if (out.queue.empty()) {
-    int err = self.sendv(stream, ppid, data, options);
-    if (err == 0) return Ok{};
-    if (err != EWOULDBLOCK && err != EAGAIN && err != ENOBUFS) {
+  std::size_t taken = 0;
+  if (out.queue.empty() && data.size() <= Impl::kPartSize) {
+    // The common case: the whole message goes to usrsctp without a copy.
+    int err = self.sendv(stream, ppid, data, options, true, &taken);
+    if (err == 0 && taken == data.size()) return Ok{};
+    if (err != 0 && !Impl::would_block(err)) {
       errno = err;
       return Impl::fail("usrsctp_sendv");
     }
+    if (err != 0) taken = 0;
   }
-  out.queue.push_back({ppid, std::vector<uint8_t>(data.begin(), data.end()), options});
-  out.buffered += data.size();
+  out.queue.push_back({ppid, std::vector<uint8_t>(data.begin(), data.end()), options, taken});
+  out.buffered += data.size() - taken;
+  if (out.queue.size() == 1) self.flush();
   return Ok{};
 }
 
@@ -446,6 +512,11 @@ Status Association::reset_stream(uint16_t stream) {
 void Association::shutdown() {
   std::lock_guard lock(impl_->mutex);
   if (impl_->sock && impl_->state == AssociationState::Connected) usrsctp_shutdown(impl_->sock, SHUT_WR);
+}
+
+void Association::set_remote_max_message_size(std::size_t size) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->config.remote_max_message_size = size;
 }
 
 std::size_t Association::buffered_amount(uint16_t stream) const {
@@ -467,6 +538,11 @@ AssociationState Association::state() const {
 uint16_t Association::outbound_streams() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->outbound;
+}
+
+bool Association::interleaving() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->interleaving;
 }
 
 uint16_t Association::inbound_streams() const {

@@ -54,13 +54,15 @@ struct AssociationConfig {
   uint16_t local_port = 5000;
   uint16_t remote_port = 5000;
   // What we advertise in SDP (a=max-message-size): larger incoming messages
-  // are discarded rather than buffered without bound.
+  // are discarded rather than buffered without bound. 0: no limit.
   std::size_t max_message_size = 262144;
   // What the peer advertised: larger sends are refused.
   std::size_t remote_max_message_size = 262144;
   // Streams requested in each direction; the association negotiates
   // min(ours, theirs). 65535 at most (stream 65535 is reserved by WebRTC).
   uint16_t streams = 1024;
+  // Offer I-DATA (RFC 8260 interleaving); used when the peer offers it too.
+  bool interleaving = true;
 };
 
 struct AssociationCallbacks {
@@ -78,6 +80,9 @@ struct AssociationCallbacks {
   std::function<void(uint16_t stream)> on_outgoing_reset;
   // buffered_amount(stream) fell to or below its threshold.
   std::function<void(uint16_t stream)> on_buffered_amount_low;
+  // A message larger than config().max_message_size was received and
+  // dropped (`size` bytes).
+  std::function<void(uint16_t stream, std::size_t size)> on_discarded;
 };
 
 class Association {
@@ -96,7 +101,9 @@ class Association {
   void feed(const uint8_t *data, std::size_t size);
 
   // Queues one message. Never drops: what usrsctp cannot take now waits in
-  // the association and counts in buffered_amount(). Empty messages must use
+  // the association and counts in buffered_amount(). Large messages are
+  // handed over in parts (explicit EOR), so any size up to the remote
+  // max-message-size works whatever the socket buffer. Empty messages must use
   // the *Empty ppids and are sent as one zero byte (RFC 8831 §6.6).
   // Errors: InvalidState (not connected or stream closing), Type (larger than
   // the remote max-message-size), SctpFailure.
@@ -107,6 +114,9 @@ class Association {
   // Graceful SHUTDOWN; the state becomes Closed when it completes.
   void shutdown();
 
+  // Replaces config().remote_max_message_size (0: no limit).
+  void set_remote_max_message_size(std::size_t size);
+
   std::size_t buffered_amount(uint16_t stream) const;
   void set_buffered_amount_low_threshold(uint16_t stream, std::size_t threshold);
 
@@ -114,6 +124,8 @@ class Association {
   // Negotiated stream counts; 0 before Connected.
   uint16_t outbound_streams() const;
   uint16_t inbound_streams() const;
+  // Whether I-DATA was negotiated (known once Connected).
+  bool interleaving() const;
   const AssociationConfig &config() const;
 
   // The lock the callbacks run under. Layers built on the association (the

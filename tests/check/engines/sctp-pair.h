@@ -34,6 +34,7 @@ struct Observed {
   std::vector<uint16_t> opened;       // on_open
   std::vector<uint16_t> closed;       // on_close
   std::vector<uint16_t> low;          // on_buffered_amount_low
+  std::vector<uint16_t> violations;   // on_protocol_error
   std::vector<Received> messages;
 
   bool has_state(AssociationState s) const {
@@ -191,6 +192,11 @@ class SctpPair {
     cb.on_open = record([this, side](uint16_t id) { seen[side].opened.push_back(id); });
     cb.on_close = record([this, side](uint16_t id) { seen[side].closed.push_back(id); });
     cb.on_buffered_amount_low = record([this, side](uint16_t id) { seen[side].low.push_back(id); });
+    cb.on_protocol_error = [this, side](uint16_t stream, const std::string &) {
+      std::lock_guard lock(mutex);
+      seen[side].violations.push_back(stream);
+      cv_.notify_all();
+    };
     cb.on_message = [this, side](uint16_t id, MessageKind kind, std::vector<uint8_t> &&data) {
       std::lock_guard lock(mutex);
       seen[side].messages.push_back({id, kind, std::move(data)});

@@ -34,6 +34,42 @@ TEST(SctpAssociation, ConnectsAndNegotiatesStreams) {
   EXPECT_EQ(pair.server().max_channels(), 1024u);
 }
 
+// RFC 9260 Appendix B: CRC32c, written independently of usrsctp.
+uint32_t crc32c(const uint8_t *data, std::size_t size) {
+  uint32_t crc = 0xffffffffu;
+  for (std::size_t i = 0; i < size; i++) {
+    crc ^= data[i];
+    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+// The runtime lets usrsctp skip CRC32c on input ("offload") and fills the
+// checksum of every output packet itself: peers that verify (every other
+// SCTP stack) must get a correct one, least significant byte first on the
+// wire (RFC 9260 Appendix B).
+TEST(SctpAssociation, EveryPacketCarriesAValidCrc32c) {
+  std::mutex mutex;
+  std::vector<std::vector<uint8_t>> packets;
+  AssociationCallbacks cb;
+  cb.on_output = [&](const uint8_t *data, std::size_t size) {
+    std::lock_guard lock(mutex);
+    packets.emplace_back(data, data + size);
+  };
+  auto association = Association::create({}, std::move(cb));
+  ASSERT_TRUE(association.ok());
+  ASSERT_TRUE((*association)->connect().ok());  // emits an INIT at once
+  std::lock_guard lock(mutex);
+  ASSERT_FALSE(packets.empty());
+  for (auto packet : packets) {
+    ASSERT_GE(packet.size(), 12u);
+    const uint32_t sent =
+        packet[8] | packet[9] << 8 | packet[10] << 16 | static_cast<uint32_t>(packet[11]) << 24;
+    std::fill(packet.begin() + 8, packet.begin() + 12, 0);
+    EXPECT_EQ(sent, crc32c(packet.data(), packet.size()));
+  }
+}
+
 TEST(SctpAssociation, StateSequence) {
   SctpPair pair;
   ASSERT_TRUE(pair.connect());
@@ -224,6 +260,8 @@ TEST(DataChannel, MalformedOrMisplacedDcepFromThePeerIsIgnored) {
   {
     std::lock_guard lock(pair.mutex);
     EXPECT_TRUE(pair.seen[1].channels.empty());
+    // Each one reported.
+    EXPECT_EQ(pair.seen[1].violations, (std::vector<uint16_t>{0, 2, 1}));
   }
   // The association carries on: the same OPEN on an even id is accepted.
   ASSERT_TRUE(raw.send(4, Ppid::Dcep, open).ok());
@@ -410,6 +448,42 @@ TEST(DataChannel, OneMebibyteMessageArrivesWhole) {
   EXPECT_TRUE(pair.seen[1].messages[0].data == payload);
 }
 
+TEST(SctpAssociation, InterleavingNegotiatedOnlyWhenBothOffer) {
+  {
+    SctpPair pair;
+    ASSERT_TRUE(pair.connect());
+    EXPECT_TRUE(pair.client().association().interleaving());
+    EXPECT_TRUE(pair.server().association().interleaving());
+  }
+  AssociationConfig without;
+  without.interleaving = false;
+  SctpPair pair({}, without);
+  ASSERT_TRUE(pair.connect());
+  EXPECT_FALSE(pair.client().association().interleaving());
+  EXPECT_FALSE(pair.server().association().interleaving());
+}
+
+// With I-DATA and round-robin streams, a small message sent right after a
+// large one on another channel arrives first, intact, as does the large one.
+TEST(DataChannel, LargeMessageDoesNotBlockAnotherChannel) {
+  AssociationConfig big;
+  big.max_message_size = 4 << 20;
+  big.remote_max_message_size = 4 << 20;
+  SctpPair pair(big, big);
+  ASSERT_TRUE(pair.connect());
+  ASSERT_TRUE(pair.client().association().interleaving());
+  uint16_t bulk = pair.open(SctpPair::kClient, {.label = "bulk"});
+  uint16_t chat = pair.open(SctpPair::kClient, {.label = "chat"});
+  const auto payload = pattern(4 << 20, 11);  // twice the socket buffer: sent in parts
+  ASSERT_TRUE(pair.client().send(bulk, MessageKind::Binary, payload).ok());
+  ASSERT_TRUE(pair.client().send_string(chat, "hello").ok());
+  ASSERT_TRUE(pair.wait_until([&] { return pair.seen[1].messages.size() == 2; }, 10s));
+  std::lock_guard lock(pair.mutex);
+  EXPECT_EQ(pair.seen[1].messages[0].id, chat);
+  EXPECT_EQ(pair.seen[1].messages[1].id, bulk);
+  EXPECT_TRUE(pair.seen[1].messages[1].data == payload);
+}
+
 TEST(DataChannel, MessageAboveLocalLimitIsDiscarded) {
   // The sender was told a larger limit than the receiver really takes.
   AssociationConfig sender, receiver;
@@ -425,6 +499,22 @@ TEST(DataChannel, MessageAboveLocalLimitIsDiscarded) {
   std::lock_guard lock(pair.mutex);
   ASSERT_EQ(pair.seen[1].messages.size(), 1u);
   EXPECT_EQ(pair.seen[1].messages[0].data, bytes_of("after"));
+  // Reported, not silent.
+  EXPECT_EQ(pair.seen[1].violations, std::vector<uint16_t>{id});
+}
+
+TEST(DataChannel, ZeroMaxMessageSizeMeansNoLimit) {
+  AssociationConfig unlimited;
+  unlimited.max_message_size = 0;
+  unlimited.remote_max_message_size = 0;
+  SctpPair pair(unlimited, unlimited);
+  ASSERT_TRUE(pair.connect());
+  uint16_t id = pair.open(SctpPair::kClient, {.label = "x"});
+  const auto payload = pattern(300000, 5);
+  ASSERT_TRUE(pair.client().send(id, MessageKind::Binary, payload).ok());
+  ASSERT_TRUE(pair.wait_until([&] { return pair.seen[1].messages.size() == 1; }));
+  std::lock_guard lock(pair.mutex);
+  EXPECT_TRUE(pair.seen[1].messages[0].data == payload);
 }
 
 TEST(DataChannel, OversizeSendIsATypeErrorAndSendsNothing) {
