@@ -31,9 +31,13 @@ SrtpKeys keys_for(SrtpProfile profile) {
   return k;
 }
 
+// 0..3: libsrtp2, 4..7: the OpenSSL transform, one per profile.
 SrtpEngine &srtp(std::size_t which) {
-  static std::unique_ptr<SrtpEngine> engines[4];
-  if (!engines[which]) engines[which] = SrtpEngine::create(keys_for(kDefaultSrtpProfiles[which])).value();
+  static std::unique_ptr<SrtpEngine> engines[8];
+  if (!engines[which]) {
+    SrtpKeys keys = keys_for(kDefaultSrtpProfiles[which % 4]);
+    engines[which] = (which < 4 ? SrtpEngine::create(keys) : SrtpEngine::create(srtp_config_for(keys))).value();
+  }
   return *engines[which];
 }
 
@@ -41,8 +45,8 @@ SrtpEngine &srtp(std::size_t which) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   if (size == 0) return 0;
-  // The first byte picks the SRTP profile; the rest is one datagram.
-  std::size_t profile = data[0] % 4;
+  // The first byte picks the SRTP profile and backend; the rest is one datagram.
+  std::size_t profile = data[0] % 8;
   std::vector<std::uint8_t> packet(data + 1, data + size);
   if (packet.empty()) return 0;
 

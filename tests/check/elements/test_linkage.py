@@ -9,6 +9,9 @@ import unittest
 
 BUILD = os.environ.get('GST_RTC_BUILD_ROOT', '.')
 FORBIDDEN = re.compile(r'lib(gstwebrtc|gstsctp|gstwebrtcnice)-1\.0')
+# Our plugins (gst-plugins-bad has libgstwebrtc.so, libgstdtls.so,
+# libgstsrtp.so, libgstsctp.so, libgstnice.so: names and symbols must differ).
+PLUGINS = ('rtcice', 'rtcdtls', 'rtcsctp')
 
 
 def elf_files():
@@ -40,6 +43,26 @@ class Linkage(unittest.TestCase):
             if FORBIDDEN.search(out):
                 offenders.append(p)
         self.assertEqual(offenders, [], 'these link gst-plugins-bad libraries')
+
+    def exported(self, path):
+        out = subprocess.run(['nm', '-D', '--defined-only', path], capture_output=True, text=True,
+                             check=True).stdout
+        return [line.split()[-1] for line in out.splitlines() if line.split()[1:2] and
+                line.split()[1] in ('T', 'D', 'B', 'R', 'W', 'V')]
+
+    def test_plugins_export_only_their_descriptors(self):
+        found = {}
+        for p in elf_files():
+            m = re.fullmatch(r'libgst(rtc[a-z]+)\.so', os.path.basename(p))
+            if m:
+                found[m.group(1)] = p
+        for plugin in PLUGINS:
+            if plugin not in found:
+                continue  # feature disabled in this build
+            names = [n for n in self.exported(found[plugin]) if not n.startswith(('_init', '_fini', '_edata', '_end', '__bss_start'))]
+            self.assertEqual(sorted(names), sorted([f'gst_plugin_{plugin}_get_desc', f'gst_plugin_{plugin}_register']),
+                             f'{found[plugin]} exports more than its plugin descriptor')
+        self.assertTrue(found, 'no rtc plugin built')
 
     def test_library_exports_only_gst_rtc_symbols(self):
         libs = [p for p in elf_files() if os.path.basename(p).startswith('libgstrtc-1.0.so')]
