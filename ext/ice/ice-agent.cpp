@@ -168,6 +168,7 @@ void IceAgent::teardown_on_network_thread() {
   nice_agent_remove_stream(agent.get(), stream_id_);
   pending_remote_.clear();
   bridges_.clear();
+  if (resolve_cancel_) g_cancellable_cancel(resolve_cancel_.get());
 }
 
 void IceAgent::close() {
@@ -299,8 +300,15 @@ jsep::Status IceAgent::add_remote_candidate(std::string_view candidate) {
   auto parsed = jsep::parse_candidate(candidate);
   if (!parsed) return parsed.error();
   if (parsed->is_mdns()) {
-    g_debug("skipping mDNS candidate %s: no resolver yet", parsed->address.c_str());
-    return jsep::Ok{};
+    jsep::Status status = jsep::Ok{};
+    ctx_->invoke_sync([&] {
+      if (!agent_) {
+        status = closed_error();
+        return;
+      }
+      resolve_mdns_locked(*parsed);
+    });
+    return status;
   }
   auto nc = to_nice(*parsed, stream_id_);
   if (!nc) return nc.error();
@@ -311,12 +319,81 @@ jsep::Status IceAgent::add_remote_candidate(std::string_view candidate) {
       status = closed_error();
       return;
     }
-    pending_remote_.push_back(std::move(nc.value()));
-    // Without the remote ufrag/pwd checks cannot be authenticated; hold the
-    // candidate until set_remote_credentials.
-    if (remote_creds_set_) add_pending_locked();
+    add_remote_locked(std::move(nc.value()));
   });
   return status;
+}
+
+void IceAgent::add_remote_locked(NiceCandidatePtr candidate) {
+  pending_remote_.push_back(std::move(candidate));
+  // Without the remote ufrag/pwd checks cannot be authenticated; hold the
+  // candidate until set_remote_credentials.
+  if (remote_creds_set_) add_pending_locked();
+}
+
+namespace {
+
+// One lookup in flight. It holds its own reference to the agent's
+// cancellable: when the agent is torn down first, the callback sees the
+// cancellation and never touches the (possibly freed) agent.
+struct MdnsLookup {
+  IceAgent *agent;
+  jsep::Candidate candidate;
+  CancellablePtr cancel;
+};
+
+}  // namespace
+
+void IceAgent::resolve_mdns_locked(const jsep::Candidate &candidate) {
+  if (!resolve_cancel_) resolve_cancel_.reset(g_cancellable_new());
+  auto *lookup = new MdnsLookup{this, candidate,
+                                CancellablePtr(static_cast<GCancellable *>(g_object_ref(resolve_cancel_.get())))};
+  GResolver *resolver = g_resolver_get_default();
+  // Started on the network thread, whose context is its thread-default: the
+  // callback runs there too, serialized with every other agent callback.
+  g_resolver_lookup_by_name_async(
+      resolver, candidate.address.c_str(), lookup->cancel.get(),
+      [](GObject *source, GAsyncResult *result, gpointer data) {
+        std::unique_ptr<MdnsLookup> lookup(static_cast<MdnsLookup *>(data));
+        GError *error = nullptr;
+        GList *addresses = g_resolver_lookup_by_name_finish(G_RESOLVER(source), result, &error);
+        if (g_cancellable_is_cancelled(lookup->cancel.get())) {
+          g_clear_error(&error);
+          g_resolver_free_addresses(addresses);
+          return;
+        }
+        lookup->agent->on_mdns_resolved(lookup->candidate, addresses, error);
+        g_clear_error(&error);
+        g_resolver_free_addresses(addresses);
+      },
+      lookup);
+  g_object_unref(resolver);
+}
+
+void IceAgent::on_mdns_resolved(jsep::Candidate candidate, GList *addresses, const GError *error) {
+  if (!agent_) return;
+  if (error || !addresses) {
+    g_debug("dropping mDNS candidate %s: %s", candidate.address.c_str(),
+            error ? error->message : "no address");
+    return;
+  }
+  // Prefer IPv4 (what libnice gathered on loopback-only hosts), else the first.
+  GInetAddress *chosen = nullptr;
+  for (GList *l = addresses; l; l = l->next) {
+    auto *a = G_INET_ADDRESS(l->data);
+    if (!chosen || (g_inet_address_get_family(a) == G_SOCKET_FAMILY_IPV4 &&
+                    g_inet_address_get_family(chosen) != G_SOCKET_FAMILY_IPV4))
+      chosen = a;
+  }
+  GCharPtr text(g_inet_address_to_string(chosen));
+  g_debug("mDNS candidate %s is %s", candidate.address.c_str(), text.get());
+  candidate.address = text.get();
+  auto nc = to_nice(candidate, stream_id_);
+  if (!nc) {
+    g_debug("dropping mDNS candidate: %s", nc.error().message.c_str());
+    return;
+  }
+  add_remote_locked(std::move(nc.value()));
 }
 
 void IceAgent::end_of_remote_candidates() {
@@ -412,6 +489,9 @@ jsep::Status IceAgent::restart(const std::optional<Credentials> &creds) {
     remote_creds_set_ = false;
     remote_eoc_ = false;
     pending_remote_.clear();
+    // Names of the old generation resolve to candidates nobody wants now.
+    if (resolve_cancel_) g_cancellable_cancel(resolve_cancel_.get());
+    resolve_cancel_.reset();
   });
   return status;
 }

@@ -126,9 +126,10 @@ class IceAgent {
   jsep::Status set_remote_credentials(const Credentials &creds);
   // Validates `candidate` (a=candidate value, with or without "candidate:")
   // with the JSEP grammar; Syntax for malformed text, Operation for an
-  // unknown component or unusable address. mDNS (.local) candidates are
-  // skipped with a debug message and return success: resolving them needs
-  // an mDNS resolver this engine does not have yet.
+  // unknown component or unusable address. An mDNS (.local) candidate
+  // returns success at once and is resolved asynchronously with the system
+  // resolver (GResolver: nss-mdns where installed); it joins the checks when
+  // its name resolves and is dropped with a debug message when it does not.
   jsep::Status add_remote_candidate(std::string_view candidate);
   // The remote sent end-of-candidates (RFC 8838 section 8).
   void end_of_remote_candidates();
@@ -172,6 +173,14 @@ class IceAgent {
   void set_state(TransportState s);
   void set_gathering(GatheringState s);
   void add_pending_locked();
+  void add_remote_locked(NiceCandidatePtr candidate);
+  void resolve_mdns_locked(const jsep::Candidate &candidate);
+
+ public:
+  // The end of an mDNS lookup (network thread). Not for callers.
+  void on_mdns_resolved(jsep::Candidate candidate, GList *addresses, const GError *error);
+
+ private:
   void start_idle_timer();
   static gboolean on_idle_tick(gpointer self);
 
@@ -203,6 +212,8 @@ class IceAgent {
   // One per turns: server (network thread only).
   std::vector<std::unique_ptr<TlsBridge>> bridges_;
   std::vector<NiceCandidatePtr> pending_remote_;
+  // Cancels the remote mDNS lookups in flight when the agent is torn down.
+  CancellablePtr resolve_cancel_;
   // Monotonic µs of the last datagram received (network thread).
   gint64 last_rx_ = 0;
 

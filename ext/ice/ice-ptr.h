@@ -8,6 +8,8 @@
 
 #include <memory>
 
+#include <gio/gio.h>
+
 namespace gst_rtc::ice {
 
 struct MainContextDeleter {
@@ -34,6 +36,11 @@ struct CandidateDeleter {
   void operator()(NiceCandidate *c) const { nice_candidate_free(c); }
 };
 using NiceCandidatePtr = std::unique_ptr<NiceCandidate, CandidateDeleter>;
+
+struct ObjectDeleter {
+  void operator()(gpointer p) const { g_object_unref(p); }
+};
+using CancellablePtr = std::unique_ptr<GCancellable, ObjectDeleter>;
 
 struct GFreeDeleter {
   void operator()(gchar *p) const { g_free(p); }

@@ -564,11 +564,127 @@ TEST(IceRemoteCandidates, UnknownComponentIsOperationError) {
   EXPECT_EQ(st.error().code, ErrorCode::Operation);
 }
 
-TEST(IceRemoteCandidates, MdnsCandidateIsSkipped) {
-  Peer p(udp_config(true));
-  auto st = p.agent->add_remote_candidate(
-      "candidate:1 1 UDP 2130706431 1f4712db-ea17-4bcf-a596-105139dfd8bf.local 5000 typ host");
-  EXPECT_TRUE(st.ok());
+// Stands in for the system resolver (nss-mdns) in the mDNS tests: it knows
+// one name, and answers from the context the lookup started on, as GLib's
+// threaded resolver does.
+struct FakeResolver {
+  GResolver parent;
+};
+struct FakeResolverClass {
+  GResolverClass parent_class;
+};
+G_DEFINE_TYPE(FakeResolver, fake_resolver, G_TYPE_RESOLVER)
+
+std::string fake_name, fake_address;
+
+void fake_lookup_async(GResolver *resolver, const gchar *host, GCancellable *cancel, GAsyncReadyCallback cb,
+                       gpointer data) {
+  GTask *task = g_task_new(resolver, cancel, cb, data);
+  if (host == fake_name) {
+    GList *list = g_list_append(nullptr, g_inet_address_new_from_string(fake_address.c_str()));
+    g_task_return_pointer(task, list, reinterpret_cast<GDestroyNotify>(g_resolver_free_addresses));
+  } else {
+    g_task_return_new_error(task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no such name: %s", host);
+  }
+  g_object_unref(task);
+}
+
+GList *fake_lookup_finish(GResolver *, GAsyncResult *result, GError **error) {
+  return static_cast<GList *>(g_task_propagate_pointer(G_TASK(result), error));
+}
+
+GList *fake_lookup_sync(GResolver *, const gchar *host, GCancellable *, GError **error) {
+  g_set_error(error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "synchronous lookup of %s", host);
+  return nullptr;
+}
+
+void fake_resolver_class_init(FakeResolverClass *klass) {
+  auto *r = G_RESOLVER_CLASS(klass);
+  r->lookup_by_name = fake_lookup_sync;
+  r->lookup_by_name_async = fake_lookup_async;
+  r->lookup_by_name_finish = fake_lookup_finish;
+}
+void fake_resolver_init(FakeResolver *) {}
+
+// Installs the fake resolver for one test and puts the old one back.
+class MdnsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    previous_ = g_resolver_get_default();
+    GResolver *fake = G_RESOLVER(g_object_new(fake_resolver_get_type(), nullptr));
+    g_resolver_set_default(fake);
+    g_object_unref(fake);
+    fake_name = "1f4712db-ea17-4bcf-a596-105139dfd8bf.local";
+    fake_address = "127.0.0.1";
+  }
+  void TearDown() override {
+    g_resolver_set_default(previous_);
+    g_object_unref(previous_);
+  }
+  // a's host candidates with the address replaced by `name`, as a browser
+  // hiding its IP sends them.
+  static std::vector<std::string> as_mdns(Peer &peer, const std::string &name) {
+    std::vector<std::string> out;
+    std::lock_guard lock(peer.m);
+    for (auto c : peer.candidates) {
+      if (c.type != jsep::CandidateType::Host || c.address != "127.0.0.1") continue;
+      c.address = name;
+      out.push_back(jsep::serialize_candidate(c));
+    }
+    return out;
+  }
+  GResolver *previous_ = nullptr;
+};
+
+// b learns a's candidates only by name and a learns none of b's, so the
+// pair can only form if b resolved the name and checked the address.
+TEST_F(MdnsTest, MdnsCandidateResolvesAndConnects) {
+  Peer a(udp_config(false)), b(udp_config(true));
+  ASSERT_TRUE(a.agent->set_remote_credentials(b.agent->local_credentials()).ok());
+  ASSERT_TRUE(b.agent->set_remote_credentials(a.agent->local_credentials()).ok());
+  ASSERT_TRUE(a.agent->gather().ok());
+  ASSERT_TRUE(b.agent->gather().ok());
+  ASSERT_TRUE(a.wait_gathered());
+  ASSERT_TRUE(b.wait_gathered());
+  auto named = as_mdns(a, fake_name);
+  ASSERT_FALSE(named.empty());
+  for (const auto &c : named) ASSERT_TRUE(b.agent->add_remote_candidate(c).ok()) << c;
+  a.agent->end_of_remote_candidates();
+  b.agent->end_of_remote_candidates();
+  ASSERT_TRUE(b.wait_connected()) << "b never connected to a's resolved mDNS candidate";
+  ASSERT_TRUE(a.wait_connected());
+  auto pair = b.agent->selected_pair();
+  ASSERT_TRUE(pair);
+  EXPECT_EQ(pair->remote.address, "127.0.0.1");
+  exchange(b, a, 20);
+}
+
+TEST_F(MdnsTest, UnresolvableNameIsDroppedAndTheRestStillWorks) {
+  Peer a(udp_config(false)), b(udp_config(true));
+  ASSERT_TRUE(a.agent->set_remote_credentials(b.agent->local_credentials()).ok());
+  ASSERT_TRUE(b.agent->set_remote_credentials(a.agent->local_credentials()).ok());
+  ASSERT_TRUE(a.agent->gather().ok());
+  ASSERT_TRUE(b.agent->gather().ok());
+  ASSERT_TRUE(a.wait_gathered());
+  ASSERT_TRUE(b.wait_gathered());
+  // Not an error for the caller: the name may simply not be ours to resolve.
+  for (const auto &c : as_mdns(a, "00000000-dead-beef-0000-000000000000.local"))
+    ASSERT_TRUE(b.agent->add_remote_candidate(c).ok()) << c;
+  EXPECT_FALSE(b.wait_connected(1000ms)) << "connected through a name that does not resolve";
+  add_all(a, b);
+  b.agent->end_of_remote_candidates();
+  ASSERT_TRUE(b.wait_connected());
+}
+
+TEST_F(MdnsTest, AgentClosedWhileALookupIsInFlight) {
+  for (int i = 0; i < 5; ++i) {
+    auto p = std::make_unique<Peer>(udp_config(true));
+    ASSERT_TRUE(p->agent->add_remote_candidate("candidate:1 1 UDP 2130706431 " + fake_name + " 5000 typ host").ok());
+    p.reset();  // the answer comes after the agent is gone: must not be used
+  }
+  // Let the network thread run the cancelled callbacks.
+  auto ctx = NetworkContext::acquire();
+  ctx->invoke_sync([] {});
 }
 
 TEST(IceRemoteCandidates, AcceptsValidForms) {
