@@ -169,8 +169,7 @@ struct GstRtcNiceTransportPrivate {
   std::atomic<ice::IceAgent *> live{nullptr};
   bool started = false;
   bool remote_applied = false;
-  // Written before the agent exists, read by its callbacks.
-  std::vector<ice::TurnServer> turns;
+  // Written before the agent gathers, read by its callbacks.
   std::string probe_address;
   std::string probe_ca_file;
   std::atomic<std::size_t> relay_candidates{0};
@@ -206,10 +205,10 @@ static void emit_candidate_error(GstRtcNiceTransport *self, const std::string &a
 // asked once more by a probe of ours (libnice 0.1.21 does not tell why an
 // allocation failed), so on-ice-candidate-error can say 401 or 701. Runs
 // on a thread of its own: the probe waits on the network.
-static void finish_gathering(GstRtcNiceTransport *self) {
+static void finish_gathering(GstRtcNiceTransport *self, const std::vector<ice::TurnServer> &configured) {
   GstRtcNiceTransportPrivate *p = self->priv;
   std::vector<ice::TurnServer> turns;
-  if (p->relay_candidates.load() < p->turns.size()) turns = p->turns;
+  if (p->relay_candidates.load() < configured.size()) turns = configured;
   std::string local_address = p->probe_address;
   std::string ca_file = p->probe_ca_file;
   if (turns.empty()) {
@@ -338,12 +337,18 @@ static gboolean ensure_agent_locked(GstRtcNiceTransport *self, GError **error) {
     GST_DEBUG_OBJECT(self, "local candidate %s", text.c_str());
     gst_rtc_ice_transport_new_candidate(GST_RTC_ICE_TRANSPORT(self), text.c_str());
   });
-  a.on_gathering_state([self](ice::GatheringState s) {
+  // The callbacks are stored in the agent: `ap` outlives every call.
+  ice::IceAgent *ap = &a;
+  a.on_gathering_state([self, ap](ice::GatheringState s) {
     if (s == ice::GatheringState::Gathering)
       gst_rtc_ice_transport_set_gathering_state(GST_RTC_ICE_TRANSPORT(self),
                                                 GST_RTC_ICE_GATHERING_STATE_GATHERING);
     else if (s == ice::GatheringState::Complete)
-      finish_gathering(self);
+      finish_gathering(self, ap->turn_servers());  // only the servers whose names resolved
+  });
+  // A server whose name did not resolve: W3C 701, gathering goes on.
+  a.on_server_error([self](const std::string &url, const std::string &text) {
+    emit_candidate_error(self, self->priv->probe_address, 0, url, 701, text);
   });
   a.on_state([self](ice::TransportState s) {
     gst_rtc_ice_transport_set_state(GST_RTC_ICE_TRANSPORT(self), to_gst(s));
@@ -359,7 +364,6 @@ static gboolean ensure_agent_locked(GstRtcNiceTransport *self, GError **error) {
     set_error(error, st.error());
     return FALSE;
   }
-  p->turns = config->turn_servers;
   p->probe_ca_file = config->turn_tls_ca_file;
   p->probe_address = config->local_addresses.front();
   p->agent = std::move(agent.value());
@@ -913,23 +917,26 @@ static void gst_rtc_nice_transport_class_init(GstRtcNiceTransportClass *klass) {
   /**
    * GstRtcNiceTransport:stun-server:
    *
-   * STUN server for server-reflexive candidates: `stun:IP[:port]` (an IP
-   * literal: names are not resolved). Set before gathering.
+   * STUN server for server-reflexive candidates: `stun:host[:port]`, the
+   * host an IP literal or a name (resolved asynchronously when gathering
+   * starts; one that does not resolve is #GstRtcNiceTransport::on-ice-candidate-error
+   * 701). Set before gathering.
    */
   props[PROP_STUN_SERVER] = g_param_spec_string(
-      "stun-server", "STUN server", "stun:IP[:port] for server-reflexive candidates. Set before gathering",
-      nullptr, kRw);
+      "stun-server", "STUN server",
+      "stun:host[:port] (IP or name) for server-reflexive candidates. Set before gathering", nullptr, kRw);
   /**
    * GstRtcNiceTransport:turn-servers:
    *
    * TURN servers for relay candidates, each
-   * `turn[s]:user:pass@IP[:port][?transport=udp|tcp]` (turns: is TLS).
-   * Set before gathering.
+   * `turn[s]:user:pass@host[:port][?transport=udp|tcp]` (turns: is TLS;
+   * host an IP literal or a name, resolved as for
+   * #GstRtcNiceTransport:stun-server). Set before gathering.
    */
   props[PROP_TURN_SERVERS] = g_param_spec_boxed(
       "turn-servers", "TURN servers",
-      "turn[s]:user:pass@IP[:port][?transport=udp|tcp] relay servers. Set before gathering", G_TYPE_STRV,
-      kRw);
+      "turn[s]:user:pass@host[:port][?transport=udp|tcp] relay servers (IP or name). Set before gathering",
+      G_TYPE_STRV, kRw);
   /**
    * GstRtcNiceTransport:turn-tls-ca-file:
    *
@@ -1057,7 +1064,8 @@ static void gst_rtc_nice_transport_class_init(GstRtcNiceTransportClass *klass) {
    * @transport: the transport
    * @error: a structure "ice-candidate-error" with `address` (string),
    *   `port` (uint), `url` (string), `error-code` (uint: STUN error code
-   *   such as 401, or 701 when the server did not answer) and `error-text`
+   *   such as 401, or 701 when the server did not answer or its host name
+   *   did not resolve) and `error-text`
    *
    * The W3C `icecandidateerror` event: a STUN/TURN server could not give a
    * candidate. Gathering goes on with the other servers.

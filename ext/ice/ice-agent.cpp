@@ -2,6 +2,10 @@
 
 #include "ice-agent.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -10,6 +14,9 @@
 #include "ice-candidate.h"
 
 namespace gst_rtc::ice {
+
+// Receive buffer asked for on the selected pair's socket.
+constexpr int kReceiveBufferBytes = 4 * 1024 * 1024;
 
 namespace {
 
@@ -97,7 +104,8 @@ jsep::Status IceAgent::init(const IceConfig &config) {
   g_object_set(agent.get(), "upnp", config.upnp ? TRUE : FALSE, "ice-udp", config.udp ? TRUE : FALSE,
                "ice-tcp", config.tcp ? TRUE : FALSE, "controlling-mode", config.controlling ? TRUE : FALSE,
                "force-relay", config.relay_only ? TRUE : FALSE, nullptr);
-  if (config.stun_server)
+  // A server given by name is configured once its name resolves (gather()).
+  if (config.stun_server && is_ip_literal(config.stun_server->host))
     g_object_set(agent.get(), "stun-server", config.stun_server->host.c_str(), "stun-server-port",
                  static_cast<guint>(config.stun_server->port), nullptr);
 
@@ -116,21 +124,8 @@ jsep::Status IceAgent::init(const IceConfig &config) {
     nice_agent_set_port_range(agent.get(), stream, kComponent, config.min_port, config.max_port);
   if (config.tos >= 0) nice_agent_set_stream_tos(agent.get(), stream, config.tos);
   for (const TurnServer &t : config.turn_servers) {
-    std::string host = t.host;
-    guint port = t.port;
-    NiceRelayType type =
-        t.transport == RelayTransport::Udp ? NICE_RELAY_TYPE_TURN_UDP : NICE_RELAY_TYPE_TURN_TCP;
-    if (t.transport == RelayTransport::Tls) {
-      // libnice's own TURN-TLS is not TLS (see ice-tls-bridge.h).
-      auto bridge = TlsBridge::create(t.host, t.port, config.turn_tls_ca_file);
-      if (!bridge) return bridge.error();
-      host = "127.0.0.1";
-      port = bridge.value()->port();
-      bridges_.push_back(std::move(bridge.value()));
-    }
-    if (!nice_agent_set_relay_info(agent.get(), stream, kComponent, host.c_str(), port, t.username.c_str(),
-                                   t.password.c_str(), type))
-      return jsep::make_error(jsep::ErrorCode::Operation, "libnice refused TURN server " + t.url);
+    if (!is_ip_literal(t.host)) continue;  // added when its name resolves
+    if (auto st = add_turn(agent.get(), stream, t); !st) return st;
   }
 
   g_signal_connect(agent.get(), "new-candidate-full", G_CALLBACK(on_new_candidate_full), this);
@@ -164,11 +159,16 @@ void IceAgent::teardown_on_network_thread() {
     g_source_destroy(idle_timer_.get());
     idle_timer_.reset();
   }
+  if (lookup_timer_) {
+    g_source_destroy(lookup_timer_.get());
+    lookup_timer_.reset();
+  }
   nice_agent_attach_recv(agent.get(), stream_id_, kComponent, ctx_->main_context(), nullptr, nullptr);
   nice_agent_remove_stream(agent.get(), stream_id_);
   pending_remote_.clear();
   bridges_.clear();
   if (resolve_cancel_) g_cancellable_cancel(resolve_cancel_.get());
+  if (server_cancel_) g_cancellable_cancel(server_cancel_.get());
 }
 
 void IceAgent::close() {
@@ -240,6 +240,27 @@ jsep::Status IceAgent::set_local_credentials(const Credentials &creds) {
   return status;
 }
 
+// Network thread. libnice's own TURN-TLS is not TLS: a turns:
+// server goes through a bridge of ours (see ice-tls-bridge.h).
+jsep::Status IceAgent::add_turn(NiceAgent *agent, guint stream, const TurnServer &t) {
+  std::string host = t.host;
+  guint port = t.port;
+  NiceRelayType type =
+      t.transport == RelayTransport::Udp ? NICE_RELAY_TYPE_TURN_UDP : NICE_RELAY_TYPE_TURN_TCP;
+  if (t.transport == RelayTransport::Tls) {
+    auto bridge = TlsBridge::create(t.host, t.port, config_.turn_tls_ca_file);
+    if (!bridge) return bridge.error();
+    host = "127.0.0.1";
+    port = bridge.value()->port();
+    bridges_.push_back(std::move(bridge.value()));
+  }
+  if (!nice_agent_set_relay_info(agent, stream, kComponent, host.c_str(), port, t.username.c_str(),
+                                 t.password.c_str(), type))
+    return jsep::make_error(jsep::ErrorCode::Operation, "libnice refused TURN server " + t.url);
+  turn_servers_.push_back(t);
+  return jsep::Ok{};
+}
+
 jsep::Status IceAgent::gather() {
   jsep::Status status = jsep::Ok{};
   ctx_->invoke_sync([&] {
@@ -249,10 +270,133 @@ jsep::Status IceAgent::gather() {
     }
     if (gathering_.load() != GatheringState::New) return;  // gathering is once per agent
     set_gathering(GatheringState::Gathering);
+    resolve_servers_locked();
+    if (pending_lookups_ > 0) return;  // libnice gathers when the last name answers
     if (!nice_agent_gather_candidates(agent_.get(), stream_id_))
       status = jsep::make_error(jsep::ErrorCode::Operation, "libnice could not gather candidates");
   });
   return status;
+}
+
+namespace {
+
+// One server name lookup in flight; the same lifetime rule as MdnsLookup
+// (below): the cancellable is checked before the agent is touched.
+struct ServerLookup {
+  IceAgent *agent;
+  int index;
+  CancellablePtr cancel;
+};
+
+}  // namespace
+
+// Network thread. Starts one asynchronous lookup per server given by name;
+// the STUN server's configuration and libnice's gathering wait for them.
+void IceAgent::resolve_servers_locked() {
+  std::vector<std::pair<int, std::string>> names;
+  if (config_.stun_server && !is_ip_literal(config_.stun_server->host))
+    names.emplace_back(-1, config_.stun_server->host);
+  for (std::size_t i = 0; i < config_.turn_servers.size(); ++i)
+    if (!is_ip_literal(config_.turn_servers[i].host))
+      names.emplace_back(static_cast<int>(i), config_.turn_servers[i].host);
+  if (names.empty()) return;
+  if (!server_cancel_) server_cancel_.reset(g_cancellable_new());
+  lookup_done_.assign(config_.turn_servers.size() + 1, true);
+  for (const auto &n : names) lookup_done_[n.first + 1] = false;
+  // GLib 2.74's resolver has no timeout: a DNS server that never answers
+  // must not hold host candidates back for long.
+  lookup_timer_.reset(g_timeout_source_new(kServerLookupTimeoutMs));
+  g_source_set_callback(lookup_timer_.get(), on_lookup_timeout, this, nullptr);
+  g_source_attach(lookup_timer_.get(), ctx_->main_context());
+  GResolver *resolver = g_resolver_get_default();
+  pending_lookups_ = static_cast<int>(names.size());
+  for (const auto &[index, name] : names) {
+    g_debug("%p resolving server %s", static_cast<void *>(this), name.c_str());
+    auto *lookup = new ServerLookup{
+        this, index, CancellablePtr(static_cast<GCancellable *>(g_object_ref(server_cancel_.get())))};
+    // Started on the network thread (its context is the thread-default), so
+    // the answer arrives there, serialized with every agent callback. GLib's
+    // resolver waits for DNS on a worker thread of its own.
+    g_resolver_lookup_by_name_async(
+        resolver, name.c_str(), lookup->cancel.get(),
+        [](GObject *source, GAsyncResult *result, gpointer data) {
+          std::unique_ptr<ServerLookup> lookup(static_cast<ServerLookup *>(data));
+          GError *error = nullptr;
+          GList *addresses = g_resolver_lookup_by_name_finish(G_RESOLVER(source), result, &error);
+          if (!g_cancellable_is_cancelled(lookup->cancel.get()))
+            lookup->agent->on_server_resolved(lookup->index, addresses, error);
+          g_clear_error(&error);
+          g_resolver_free_addresses(addresses);
+        },
+        lookup);
+  }
+  g_object_unref(resolver);
+}
+
+namespace {
+
+// IPv4 first (what libnice gathers on for loopback-only and most hosts),
+// else the first address; as text.
+std::string pick_address(GList *addresses) {
+  GInetAddress *chosen = nullptr;
+  for (GList *l = addresses; l; l = l->next) {
+    auto *a = G_INET_ADDRESS(l->data);
+    if (!chosen || (g_inet_address_get_family(a) == G_SOCKET_FAMILY_IPV4 &&
+                    g_inet_address_get_family(chosen) != G_SOCKET_FAMILY_IPV4))
+      chosen = a;
+  }
+  if (!chosen) return {};
+  GCharPtr text(g_inet_address_to_string(chosen));
+  return text.get();
+}
+
+}  // namespace
+
+gboolean IceAgent::on_lookup_timeout(gpointer data) {
+  auto *self = static_cast<IceAgent *>(data);
+  self->lookup_timer_.reset();
+  GError *error =
+      g_error_new(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "no answer within %u ms", kServerLookupTimeoutMs);
+  for (std::size_t slot = 0; slot < self->lookup_done_.size() && self->agent_; ++slot)
+    if (!self->lookup_done_[slot]) self->on_server_resolved(static_cast<int>(slot) - 1, nullptr, error);
+  g_error_free(error);
+  return G_SOURCE_REMOVE;
+}
+
+void IceAgent::on_server_resolved(int index, GList *addresses, const GError *error) {
+  if (!agent_) return;
+  // A late answer after the timeout gave up on this name.
+  if (lookup_done_[index + 1]) return;
+  lookup_done_[index + 1] = true;
+  const std::string &url = index < 0 ? config_.stun_server->url : config_.turn_servers[index].url;
+  const std::string &name = index < 0 ? config_.stun_server->host : config_.turn_servers[index].host;
+  std::string ip = error ? std::string() : pick_address(addresses);
+  if (ip.empty()) {
+    std::string text =
+        "host name " + name + " did not resolve" + (error ? std::string(": ") + error->message : "");
+    g_debug("%p %s", static_cast<void *>(this), text.c_str());
+    if (server_error_cb_) server_error_cb_(url, text);
+  } else if (index < 0) {
+    g_debug("%p STUN server %s is %s", static_cast<void *>(this), name.c_str(), ip.c_str());
+    g_object_set(agent_.get(), "stun-server", ip.c_str(), "stun-server-port",
+                 static_cast<guint>(config_.stun_server->port), nullptr);
+  } else {
+    g_debug("%p TURN server %s is %s", static_cast<void *>(this), name.c_str(), ip.c_str());
+    TurnServer t = config_.turn_servers[index];
+    // The certificate of a turns: server names the host, not its address.
+    if (t.transport != RelayTransport::Tls) t.host = ip;
+    if (auto st = add_turn(agent_.get(), stream_id_, t); !st && server_error_cb_)
+      server_error_cb_(t.url, st.error().message);
+  }
+  if (--pending_lookups_ > 0) return;
+  if (lookup_timer_) {
+    g_source_destroy(lookup_timer_.get());
+    lookup_timer_.reset();
+  }
+  if (!nice_agent_gather_candidates(agent_.get(), stream_id_)) {
+    g_warning("libnice could not gather candidates");
+    set_gathering(GatheringState::Complete);
+  }
 }
 
 std::vector<std::string> IceAgent::local_candidate_strings() const {
@@ -378,16 +522,9 @@ void IceAgent::on_mdns_resolved(jsep::Candidate candidate, GList *addresses, con
     return;
   }
   // Prefer IPv4 (what libnice gathered on loopback-only hosts), else the first.
-  GInetAddress *chosen = nullptr;
-  for (GList *l = addresses; l; l = l->next) {
-    auto *a = G_INET_ADDRESS(l->data);
-    if (!chosen || (g_inet_address_get_family(a) == G_SOCKET_FAMILY_IPV4 &&
-                    g_inet_address_get_family(chosen) != G_SOCKET_FAMILY_IPV4))
-      chosen = a;
-  }
-  GCharPtr text(g_inet_address_to_string(chosen));
-  g_debug("mDNS candidate %s is %s", candidate.address.c_str(), text.get());
-  candidate.address = text.get();
+  std::string text = pick_address(addresses);
+  g_debug("mDNS candidate %s is %s", candidate.address.c_str(), text.c_str());
+  candidate.address = text;
   auto nc = to_nice(candidate, stream_id_);
   if (!nc) {
     g_debug("dropping mDNS candidate: %s", nc.error().message.c_str());
@@ -561,9 +698,17 @@ void IceAgent::on_component_state(NiceAgent *, guint, guint, guint state, gpoint
   }
 }
 
-void IceAgent::on_selected_pair_full(NiceAgent *, guint, guint, NiceCandidate *local, NiceCandidate *remote,
-                                     gpointer data) {
+void IceAgent::on_selected_pair_full(NiceAgent *agent, guint stream_id, guint component, NiceCandidate *local,
+                                     NiceCandidate *remote, gpointer data) {
   auto *self = static_cast<IceAgent *>(data);
+  // The default receive buffer (≈ 208 KiB on Linux) overflows under bulk
+  // data-channel bursts; the kernel caps the request at net.core.rmem_max.
+  if (GSocket *socket = nice_agent_get_selected_socket(agent, stream_id, component)) {
+    int size = kReceiveBufferBytes;
+    if (setsockopt(g_socket_get_fd(socket), SOL_SOCKET, SO_RCVBUF, &size, sizeof size) != 0)
+      g_debug("SO_RCVBUF %d refused: %s", size, g_strerror(errno));
+    g_object_unref(socket);
+  }
   CandidatePair pair{from_nice(*local), from_nice(*remote)};
   {
     std::lock_guard lock(self->data_mutex_);

@@ -47,9 +47,10 @@ struct IceConfig {
   // Inclusive local port range; 0/0 lets the OS pick.
   std::uint16_t min_port = 0;
   std::uint16_t max_port = 0;
-  // Server-reflexive candidates through this STUN server (IP literal).
+  // Server-reflexive candidates through this STUN server (IP literal or a
+  // host name, resolved when gathering starts).
   std::optional<StunServer> stun_server;
-  // Relay candidates through these TURN servers (IP literals).
+  // Relay candidates through these TURN servers (IP literals or names).
   std::vector<TurnServer> turn_servers;
   // PEM CA file trusted for turns: servers; empty = the system store.
   std::string turn_tls_ca_file;
@@ -80,6 +81,10 @@ struct CandidatePair {
   jsep::Candidate remote;
 };
 
+// How long gather() waits for a STUN/TURN server name before it reports the
+// name as unresolved and gathers without that server.
+inline constexpr unsigned kServerLookupTimeoutMs = 5000;
+
 class IceAgent {
  public:
   using CandidateCallback = std::function<void(const jsep::Candidate &)>;
@@ -87,6 +92,9 @@ class IceAgent {
   using StateCallback = std::function<void(TransportState)>;
   using PairCallback = std::function<void(const CandidatePair &)>;
   using ReceiveCallback = std::function<void(const std::uint8_t *data, std::size_t size)>;
+  // A STUN/TURN server that cannot be used (its name did not resolve): the
+  // URL as given and why. Gathering goes on without it.
+  using ServerErrorCallback = std::function<void(const std::string &url, const std::string &text)>;
 
   // One datagram for send_batch().
   struct Datagram {
@@ -109,6 +117,7 @@ class IceAgent {
   void on_state(StateCallback cb) { state_cb_ = std::move(cb); }
   void on_selected_pair(PairCallback cb) { pair_cb_ = std::move(cb); }
   void on_receive(ReceiveCallback cb) { receive_cb_ = std::move(cb); }
+  void on_server_error(ServerErrorCallback cb) { server_error_cb_ = std::move(cb); }
 
   Credentials local_credentials() const;
   // RFC 8445 5.3: ufrag 4..256 ice-chars, pwd 22..256. ErrorCode::Syntax if not.
@@ -117,7 +126,17 @@ class IceAgent {
   // Starts gathering host candidates on the configured addresses. Each
   // candidate is reported through on_candidate, then the gathering state
   // goes to Complete.
+  //
+  // STUN/TURN servers given by name are first resolved with the default
+  // GResolver, asynchronously on the network thread (IPv4 preferred); libnice
+  // gathers once every lookup has answered, so the state goes to Complete
+  // only after every server's outcome is known. A name that does not
+  // resolve (or gives no answer within kServerLookupTimeoutMs) is reported
+  // through on_server_error and left out.
   jsep::Status gather();
+  // The TURN servers libnice was given, with resolved addresses (network
+  // thread only; complete once gathering is Complete).
+  const std::vector<TurnServer> &turn_servers() const { return turn_servers_; }
   // The candidates gathered so far, in "candidate:..." form.
   std::vector<std::string> local_candidate_strings() const;
 
@@ -175,14 +194,20 @@ class IceAgent {
   void add_pending_locked();
   void add_remote_locked(NiceCandidatePtr candidate);
   void resolve_mdns_locked(const jsep::Candidate &candidate);
+  jsep::Status add_turn(NiceAgent *agent, guint stream, const TurnServer &t);
+  void resolve_servers_locked();
 
  public:
   // The end of an mDNS lookup (network thread). Not for callers.
   void on_mdns_resolved(jsep::Candidate candidate, GList *addresses, const GError *error);
+  // The end of a STUN/TURN server name lookup (network thread). `index` is
+  // -1 for the STUN server, else the TURN server's. Not for callers.
+  void on_server_resolved(int index, GList *addresses, const GError *error);
 
  private:
   void start_idle_timer();
   static gboolean on_idle_tick(gpointer self);
+  static gboolean on_lookup_timeout(gpointer self);
 
   static void on_new_candidate_full(NiceAgent *agent, NiceCandidate *cand, gpointer self);
   static void on_gathering_done(NiceAgent *agent, guint stream_id, gpointer self);
@@ -214,6 +239,17 @@ class IceAgent {
   std::vector<NiceCandidatePtr> pending_remote_;
   // Cancels the remote mDNS lookups in flight when the agent is torn down.
   CancellablePtr resolve_cancel_;
+  // Cancels the server name lookups in flight when the agent is torn down
+  // (not on ICE restart, unlike resolve_cancel_).
+  CancellablePtr server_cancel_;
+  // Server name lookups still running; libnice gathers when it reaches 0.
+  int pending_lookups_ = 0;
+  // Per server (0 = STUN, 1 + i = TURN i): its lookup has answered or was
+  // given up by lookup_timer_ (network thread).
+  std::vector<bool> lookup_done_;
+  SourcePtr lookup_timer_;
+  // The TURN servers handed to libnice (resolved), see turn_servers().
+  std::vector<TurnServer> turn_servers_;
   // Monotonic µs of the last datagram received (network thread).
   gint64 last_rx_ = 0;
 
@@ -229,6 +265,7 @@ class IceAgent {
   StateCallback state_cb_;
   PairCallback pair_cb_;
   ReceiveCallback receive_cb_;
+  ServerErrorCallback server_error_cb_;
 };
 
 }  // namespace gst_rtc::ice

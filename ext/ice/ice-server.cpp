@@ -13,9 +13,24 @@ jsep::Error syntax(std::string_view url, const std::string &why) {
   return jsep::make_error(jsep::ErrorCode::Syntax, "ICE server URL '" + std::string(url) + "': " + why);
 }
 
-bool is_ip_literal(const std::string &host) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+// RFC 1123 host name: dot-separated labels of letters, digits and '-', no
+// label empty, starting or ending with '-'; at most 253 characters.
+bool is_host_name(const std::string &host) {
+  if (host.empty() || host.size() > 253) return false;
+  std::size_t label = 0;
+  for (std::size_t i = 0; i <= host.size(); ++i) {
+    if (i == host.size() || host[i] == '.') {
+      if (label == 0 || label > 63 || host[i - 1] == '-')
+        return i == host.size() && host.back() == '.' && i > 1;
+      label = 0;
+      continue;
+    }
+    unsigned char c = static_cast<unsigned char>(host[i]);
+    if (!std::isalnum(c) && c != '-') return false;
+    if (label == 0 && c == '-') return false;
+    ++label;
+  }
+  return true;
 }
 
 int hex_value(char c) {
@@ -50,6 +65,8 @@ jsep::Status parse_host_port(std::string_view url, std::string_view hp, std::uin
     auto close = hp.find(']');
     if (close == std::string_view::npos) return syntax(url, "unterminated IPv6 literal");
     host = std::string(hp.substr(1, close - 1));
+    unsigned char v6[16];
+    if (inet_pton(AF_INET6, host.c_str(), v6) != 1) return syntax(url, "not an IPv6 literal in brackets");
     std::string_view rest = hp.substr(close + 1);
     if (!rest.empty()) {
       if (rest.front() != ':') return syntax(url, "junk after IPv6 literal");
@@ -76,10 +93,9 @@ jsep::Status parse_host_port(std::string_view url, std::string_view hp, std::uin
       return syntax(url, "bad port");
     port = static_cast<std::uint16_t>(value);
   }
-  if (!is_ip_literal(host))
-    return jsep::make_error(jsep::ErrorCode::NotSupported,
-                            "ICE server URL '" + std::string(url) + "': host " + host +
-                                " is not an IP literal (host names are not resolved)");
+  // A name is resolved (asynchronously) by the agent when it gathers.
+  if (!is_ip_literal(host) && !is_host_name(host))
+    return syntax(url, "host is neither an IP literal nor a name");
   return jsep::Ok{};
 }
 
@@ -94,6 +110,11 @@ bool strip_scheme(std::string_view &rest, std::string_view scheme) {
 }
 
 }  // namespace
+
+bool is_ip_literal(const std::string &host) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
 
 const char *to_string(RelayTransport t) {
   switch (t) {

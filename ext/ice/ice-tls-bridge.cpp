@@ -123,11 +123,15 @@ jsep::Result<std::unique_ptr<TlsBridge>> TlsBridge::create(const std::string &se
   std::unique_ptr<TlsBridge> b(new TlsBridge());
   b->database_ = db.value();
   b->cancel_ = g_cancellable_new();
-  GInetAddress *ip = g_inet_address_new_from_string(server_ip.c_str());
-  if (!ip)
-    return jsep::make_error(jsep::ErrorCode::Operation, "TURN server " + server_ip + " is not an IP literal");
-  b->server_ = G_SOCKET_CONNECTABLE(g_inet_socket_address_new(ip, server_port));
-  g_object_unref(ip);
+  if (GInetAddress *ip = g_inet_address_new_from_string(server_ip.c_str())) {
+    b->server_ = G_SOCKET_CONNECTABLE(g_inet_socket_address_new(ip, server_port));
+    g_object_unref(ip);
+  } else {
+    // A host name (IceAgent checked that it resolves): GSocketClient looks it
+    // up asynchronously per connection, and TLS checks the certificate
+    // against the name.
+    b->server_ = g_network_address_new(server_ip.c_str(), server_port);
+  }
 
   b->service_ = g_socket_service_new();
   GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);

@@ -3,7 +3,8 @@
 // server drops it). The bridge listens on 127.0.0.1, libnice allocates over
 // plain TURN/TCP to it, and every accepted connection is spliced to a real
 // TLS connection (GIO, certificate checked against the system trust store
-// or a given CA file, server identity = the URL's IP) to the TURN server.
+// or a given CA file, server identity = the URL's IP or host name) to the
+// TURN server.
 // Everything runs on the network thread's main context.
 #pragma once
 
@@ -20,7 +21,7 @@ namespace gst_rtc::ice {
 class TlsBridge {
  public:
   // Must run on the thread whose thread-default context serves the agent.
-  static jsep::Result<std::unique_ptr<TlsBridge>> create(const std::string &server_ip,
+  static jsep::Result<std::unique_ptr<TlsBridge>> create(const std::string &server_ip,  // or a host name
                                                          std::uint16_t server_port,
                                                          const std::string &ca_file);
   ~TlsBridge();

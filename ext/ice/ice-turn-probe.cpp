@@ -177,7 +177,7 @@ class UdpChannel : public Channel {
 
 class StreamChannel : public Channel {
  public:
-  bool open(GSocketAddress *server, const std::string &local, bool tls, const std::string &ca_file,
+  bool open(GSocketConnectable *server, const std::string &local, bool tls, const std::string &ca_file,
             unsigned timeout_ms, std::string &why) {
     GPtr<GSocketClient> client(g_socket_client_new());
     g_socket_client_set_timeout(client.get(), (timeout_ms + 999) / 1000);
@@ -185,7 +185,7 @@ class StreamChannel : public Channel {
     if (!la) return false;
     GPtr<GSocketAddress> bind(g_inet_socket_address_new(la.get(), 0));
     g_socket_client_set_local_address(client.get(), bind.get());
-    conn_.reset(g_socket_client_connect(client.get(), G_SOCKET_CONNECTABLE(server), nullptr, nullptr));
+    conn_.reset(g_socket_client_connect(client.get(), server, nullptr, nullptr));
     if (!conn_) return false;
     GPtr<GSocketAddress> l(g_socket_connection_get_local_address(conn_.get(), nullptr));
     note_local(*this, l.get());
@@ -199,8 +199,7 @@ class StreamChannel : public Channel {
         return false;
       }
       GPtr<GTlsDatabase> database(db.value());
-      tls_.reset(
-          g_tls_client_connection_new(G_IO_STREAM(conn_.get()), G_SOCKET_CONNECTABLE(server), nullptr));
+      tls_.reset(g_tls_client_connection_new(G_IO_STREAM(conn_.get()), server, nullptr));
       if (!tls_) {
         why = "no TLS backend";
         return false;
@@ -270,8 +269,14 @@ TurnProbeResult probe_turn_server(const TurnServer &server, const std::string &l
     return result;
   };
   GPtr<GInetAddress> ip(g_inet_address_new_from_string(server.host.c_str()));
-  if (!ip) return fail(701, "TURN server address is not an IP literal");
-  GPtr<GSocketAddress> addr(g_inet_socket_address_new(ip.get(), server.port));
+  bool tls = server.transport == RelayTransport::Tls;
+  // Only a turns: server keeps its name (IceAgent resolved the others): its
+  // certificate is checked against the name. This runs on the probe's own
+  // thread, so the blocking lookup in g_socket_client_connect is harmless.
+  if (!ip && !tls) return fail(701, "TURN server address is not an IP literal");
+  GPtr<GSocketAddress> addr(ip ? g_inet_socket_address_new(ip.get(), server.port) : nullptr);
+  GPtr<GSocketConnectable> target(ip ? G_SOCKET_CONNECTABLE(g_object_ref(addr.get()))
+                                     : g_network_address_new(server.host.c_str(), server.port));
   gint64 deadline = g_get_monotonic_time() + gint64(timeout_ms) * 1000;
 
   std::unique_ptr<Channel> ch;
@@ -285,8 +290,7 @@ TurnProbeResult probe_turn_server(const TurnServer &server, const std::string &l
   } else {
     auto s = std::make_unique<StreamChannel>();
     std::string why;
-    if (!s->open(addr.get(), local_address, server.transport == RelayTransport::Tls, tls_ca_file, timeout_ms,
-                 why))
+    if (!s->open(target.get(), local_address, tls, tls_ca_file, timeout_ms, why))
       return fail(701, why.empty() ? std::string("cannot connect to the TURN server over ") +
                                          to_string(server.transport)
                                    : why);

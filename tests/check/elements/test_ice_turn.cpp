@@ -2,10 +2,13 @@
 // started here on 127.0.0.1 (random free ports, long-term credentials, its
 // own temporary config/log/db directory and a self-signed certificate made
 // here for TLS), killed at the end. Relay-only over TURN/UDP, TURN/TCP and
-// TURN/TLS; a wrong password reported as candidate error 401.
-// Without turnserver or openssl (Debian: coturn, openssl) every test skips.
+// TURN/TLS; a wrong password reported as candidate error 401; servers given
+// by host name (a stand-in GResolver answers, so no DNS query leaves).
+// Without turnserver or openssl (Debian: coturn, openssl) the coturn tests
+// skip.
 #include <atomic>
 #include <functional>
+#include <map>
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -236,6 +239,58 @@ void relay_only(const Coturn &turn, const std::string &url, const std::string &c
   gst_harness_teardown(b_src);
 }
 
+// Stands in for the system resolver: it knows the names in `names` (each
+// with its addresses, IPv6 first to check that IPv4 is preferred) and says
+// NOT_FOUND for the rest, answering from the lookup's context as GLib's
+// threaded resolver does. Nothing reaches a DNS server.
+std::map<std::string, std::vector<std::string>> names;
+
+struct TestResolver {
+  GResolver parent;
+};
+struct TestResolverClass {
+  GResolverClass parent_class;
+};
+G_DEFINE_TYPE(TestResolver, test_resolver, G_TYPE_RESOLVER)
+
+void test_lookup_async(GResolver *resolver, const gchar *host, GCancellable *cancel, GAsyncReadyCallback cb,
+                       gpointer data) {
+  GTask *task = g_task_new(resolver, cancel, cb, data);
+  auto it = names.find(host);
+  if (it != names.end()) {
+    GList *list = nullptr;
+    for (const auto &a : it->second) list = g_list_append(list, g_inet_address_new_from_string(a.c_str()));
+    g_task_return_pointer(task, list, reinterpret_cast<GDestroyNotify>(g_resolver_free_addresses));
+  } else {
+    g_task_return_new_error(task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no such name: %s", host);
+  }
+  g_object_unref(task);
+}
+
+GList *test_lookup_finish(GResolver *, GAsyncResult *result, GError **error) {
+  return static_cast<GList *>(g_task_propagate_pointer(G_TASK(result), error));
+}
+
+// The transport must never block on DNS: a synchronous lookup fails loudly.
+GList *test_lookup_sync(GResolver *, const gchar *host, GCancellable *, GError **error) {
+  g_set_error(error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "synchronous lookup of %s", host);
+  return nullptr;
+}
+
+void test_resolver_class_init(TestResolverClass *klass) {
+  auto *r = G_RESOLVER_CLASS(klass);
+  r->lookup_by_name = test_lookup_sync;
+  r->lookup_by_name_async = test_lookup_async;
+  r->lookup_by_name_finish = test_lookup_finish;
+}
+void test_resolver_init(TestResolver *) {}
+
+void install_test_resolver() {
+  GResolver *r = G_RESOLVER(g_object_new(test_resolver_get_type(), nullptr));
+  g_resolver_set_default(r);
+  g_object_unref(r);
+}
+
 }  // namespace
 
 GST_START_TEST(test_relay_only_turn_udp) {
@@ -346,6 +401,82 @@ GST_START_TEST(test_turn_tls_untrusted_certificate) {
 }
 GST_END_TEST;
 
+// A TURN server given by name: the name resolves (to ::1 and 127.0.0.1;
+// IPv4 is used, the only family gathered on) and both sides relay through it.
+GST_START_TEST(test_turn_server_by_name_relays) {
+  Coturn turn;
+  SKIP_WITHOUT_COTURN(turn);
+  names = {{"turn.test", {"::1", "127.0.0.1"}}};
+  install_test_resolver();
+  std::string url = turn.url("turn", turn.port, "udp");
+  url.replace(url.find("127.0.0.1"), 9, "turn.test");
+  relay_only(turn, url);
+}
+GST_END_TEST;
+
+// STUN and TURN servers whose names do not resolve: one 701 per server with
+// its URL and "did not resolve", gathering completes with host candidates,
+// and the transport connects and carries bytes.
+GST_START_TEST(test_unresolvable_servers_are_701_and_host_still_works) {
+  names = {};
+  install_test_resolver();
+  Side a(true), b(false);
+  const gchar *turns[] = {"turn:u:p@nowhere-turn.test:3478?transport=udp", nullptr};
+  g_object_set(a.transport, "stun-server", "stun:nowhere-stun.test:3478", "turn-servers", turns, nullptr);
+  wire(a, b);
+  GstHarness *b_src = src_harness(b.transport);
+  GstHarness *a_sink = sink_harness(a.transport);
+  gst_harness_play(a_sink);
+  fail_unless(a.obs.wait_gathered(15000ms), "gathering did not finish");
+  {
+    std::lock_guard lock(a.obs.m);
+    fail_unless_equals_int(a.obs.candidate_errors.size(), 2);
+    std::vector<std::string> urls;
+    for (const GstStructure *e : a.obs.candidate_errors) {
+      guint code = 0;
+      fail_unless(gst_structure_get_uint(e, "error-code", &code));
+      fail_unless_equals_int(code, 701);
+      const gchar *text = gst_structure_get_string(e, "error-text");
+      fail_unless(text && strstr(text, "did not resolve"), "%s", text ? text : "(null)");
+      urls.push_back(gst_structure_get_string(e, "url"));
+    }
+    std::sort(urls.begin(), urls.end());
+    fail_unless_equals_string(urls[0].c_str(), "stun:nowhere-stun.test:3478");
+    fail_unless_equals_string(urls[1].c_str(), "turn:nowhere-turn.test:3478?transport=udp");
+    fail_if(a.obs.candidates.empty(), "no host candidate");
+    for (const auto &c : a.obs.candidates)
+      fail_unless(c.find(" typ host") != std::string::npos, "%s", c.c_str());
+  }
+  fail_unless(a.obs.wait_connected(10000ms) && b.obs.wait_connected(10000ms));
+  gst_harness_push(a_sink, numbered(3, 400));
+  auto got = pull_n(b_src, 1);
+  fail_unless_equals_int(got.size(), 1);
+  fail_unless_equals_int64(check_numbered(got[0], 400), 3);
+  gst_buffer_unref(got[0]);
+  unwire(a, b);
+  gst_harness_teardown(a_sink);
+  gst_harness_teardown(b_src);
+}
+GST_END_TEST;
+
+// A transport disposed while its server lookups are still unanswered: the
+// late answers must not touch the freed agent (ASan would see it).
+GST_START_TEST(test_transport_freed_during_server_lookup) {
+  names = {{"slow.test", {"127.0.0.1"}}};
+  install_test_resolver();
+  for (int i = 0; i < 5; ++i) {
+    GstRtcIceTransport *t = new_transport();
+    const gchar *locals[] = {"127.0.0.1", nullptr};
+    const gchar *turns[] = {"turn:u:p@slow.test:9?transport=udp", nullptr};
+    g_object_set(t, "local-addresses", locals, "stun-server", "stun:slow.test:9", "turn-servers", turns,
+                 nullptr);
+    GError *err = nullptr;
+    fail_unless(gst_rtc_ice_transport_gather_candidates(t, &err));
+    gst_object_unref(t);
+  }
+}
+GST_END_TEST;
+
 static Suite *ice_turn_suite() {
   Suite *s = suite_create("rtcice turn");
   TCase *tc = tcase_create("coturn");
@@ -357,6 +488,9 @@ static Suite *ice_turn_suite() {
   tcase_add_test(tc, test_wrong_password_is_401_and_host_still_works);
   tcase_add_test(tc, test_unreachable_turn_is_701);
   tcase_add_test(tc, test_turn_tls_untrusted_certificate);
+  tcase_add_test(tc, test_turn_server_by_name_relays);
+  tcase_add_test(tc, test_unresolvable_servers_are_701_and_host_still_works);
+  tcase_add_test(tc, test_transport_freed_during_server_lookup);
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -576,10 +577,17 @@ struct FakeResolverClass {
 G_DEFINE_TYPE(FakeResolver, fake_resolver, G_TYPE_RESOLVER)
 
 std::string fake_name, fake_address;
+// Lookups of "hang.test" never answer until the test ends (a DNS server that
+// does not reply).
+std::vector<GTask *> hanging;
 
 void fake_lookup_async(GResolver *resolver, const gchar *host, GCancellable *cancel, GAsyncReadyCallback cb,
                        gpointer data) {
   GTask *task = g_task_new(resolver, cancel, cb, data);
+  if (std::string(host) == "hang.test") {
+    hanging.push_back(task);
+    return;
+  }
   if (host == fake_name) {
     GList *list = g_list_append(nullptr, g_inet_address_new_from_string(fake_address.c_str()));
     g_task_return_pointer(task, list, reinterpret_cast<GDestroyNotify>(g_resolver_free_addresses));
@@ -618,6 +626,13 @@ class MdnsTest : public ::testing::Test {
     fake_address = "127.0.0.1";
   }
   void TearDown() override {
+    for (GTask *t : hanging) {
+      g_task_return_new_error(t, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE, "test over");
+      g_object_unref(t);
+    }
+    hanging.clear();
+    // Let the network thread run the late callbacks before the next test.
+    NetworkContext::acquire()->invoke_sync([] {});
     g_resolver_set_default(previous_);
     g_object_unref(previous_);
   }
@@ -683,6 +698,202 @@ TEST_F(MdnsTest, AgentClosedWhileALookupIsInFlight) {
     p.reset();  // the answer comes after the agent is gone: must not be used
   }
   // Let the network thread run the cancelled callbacks.
+  auto ctx = NetworkContext::acquire();
+  ctx->invoke_sync([] {});
+}
+
+// A STUN server of the test's own on 127.0.0.1 (Binding only). It answers
+// each Binding request with the mapped address 127.0.0.2:<the requester's
+// port>, so the srflx candidate differs from the host one
+// (libnice drops a srflx candidate equal to a host candidate). Nothing is
+// sent to 127.0.0.2: no peer checks it.
+class StunResponder {
+ public:
+  StunResponder() {
+    socket_ = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, nullptr);
+    GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    GSocketAddress *any = g_inet_socket_address_new(lo, 0);
+    g_object_unref(lo);
+    bool bound = socket_ && g_socket_bind(socket_, any, FALSE, nullptr);
+    g_object_unref(any);
+    if (!bound) return;
+    GSocketAddress *local = g_socket_get_local_address(socket_, nullptr);
+    port_ = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+    g_object_unref(local);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~StunResponder() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (socket_) g_object_unref(socket_);
+  }
+  std::uint16_t port() const { return port_; }
+  int requests() const { return requests_.load(); }
+
+ private:
+  static std::uint32_t crc32(const std::uint8_t *d, std::size_t n) {
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < n; ++i) {
+      c ^= d[i];
+      for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+  }
+  void serve() {
+    while (!stop_) {
+      if (!g_socket_condition_timed_wait(socket_, G_IO_IN, 50000, nullptr, nullptr)) continue;
+      std::uint8_t in[1500];
+      GSocketAddress *from = nullptr;
+      gssize n =
+          g_socket_receive_from(socket_, &from, reinterpret_cast<gchar *>(in), sizeof in, nullptr, nullptr);
+      // A Binding request (0x0001). libnice discovers with RFC 3489 requests
+      // (no magic cookie): answered with a plain MAPPED-ADDRESS; an RFC 8489
+      // one gets XOR-MAPPED-ADDRESS and FINGERPRINT.
+      if (n >= 20 && in[0] == 0x00 && in[1] == 0x01) {
+        ++requests_;
+        bool rfc5389 = in[4] == 0x21 && in[5] == 0x12 && in[6] == 0xA4 && in[7] == 0x42;
+        std::uint16_t port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(from));
+        std::uint8_t addr[4] = {127, 0, 0, 2};
+        if (rfc5389) {
+          port ^= 0x2112;
+          for (int k = 0; k < 4; ++k) addr[k] ^= in[4 + k];
+        }
+        std::uint8_t out[40] = {0x01, 0x01, 0x00, static_cast<std::uint8_t>(rfc5389 ? 20 : 12)};
+        std::memcpy(out + 4, in + 4, 16);  // (cookie +) transaction id
+        const std::uint8_t ma[12] = {0x00,
+                                     static_cast<std::uint8_t>(rfc5389 ? 0x20 : 0x01),
+                                     0x00,
+                                     0x08,
+                                     0x00,
+                                     0x01,
+                                     static_cast<std::uint8_t>(port >> 8),
+                                     static_cast<std::uint8_t>(port),
+                                     addr[0],
+                                     addr[1],
+                                     addr[2],
+                                     addr[3]};
+        std::memcpy(out + 20, ma, sizeof ma);
+        std::size_t len = 32;
+        if (rfc5389) {
+          std::uint32_t fp = crc32(out, 32) ^ 0x5354554Eu;
+          const std::uint8_t fpa[8] = {0x80,
+                                       0x28,
+                                       0x00,
+                                       0x04,
+                                       static_cast<std::uint8_t>(fp >> 24),
+                                       static_cast<std::uint8_t>(fp >> 16),
+                                       static_cast<std::uint8_t>(fp >> 8),
+                                       static_cast<std::uint8_t>(fp)};
+          std::memcpy(out + 32, fpa, sizeof fpa);
+          len = 40;
+        }
+        g_socket_send_to(socket_, from, reinterpret_cast<const gchar *>(out), len, nullptr, nullptr);
+      }
+      if (from) g_object_unref(from);
+    }
+  }
+
+  GSocket *socket_ = nullptr;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+// STUN/TURN servers given by name, resolved through the stand-in resolver
+// (it knows "stun.test"): no DNS query leaves the test.
+class ServerNameTest : public MdnsTest {
+ protected:
+  void SetUp() override {
+    MdnsTest::SetUp();
+    fake_name = "stun.test";
+  }
+  // Collects on_server_error reports (set before gather()).
+  static void collect_errors(Peer &p, std::vector<std::pair<std::string, std::string>> &out) {
+    p.agent->on_server_error([&p, &out](const std::string &url, const std::string &text) {
+      std::lock_guard lock(p.m);
+      out.emplace_back(url, text);
+    });
+  }
+};
+
+TEST_F(ServerNameTest, StunServerByNameGivesSrflxCandidates) {
+  StunResponder stun;
+  ASSERT_NE(stun.port(), 0);
+  IceConfig c = udp_config(true);
+  auto url = parse_stun_url("stun:stun.test:" + std::to_string(stun.port()));
+  ASSERT_TRUE(url.ok());
+  c.stun_server = url.value();
+  std::vector<std::pair<std::string, std::string>> errors;  // outlives the agent
+  Peer p(c);
+  collect_errors(p, errors);
+  ASSERT_TRUE(p.agent->gather().ok());
+  ASSERT_TRUE(p.wait_gathered());
+  EXPECT_GT(stun.requests(), 0) << "libnice never asked the resolved STUN server";
+  std::lock_guard lock(p.m);
+  EXPECT_TRUE(errors.empty());
+  bool srflx = false, host = false;
+  for (const auto &cand : p.candidates) {
+    if (cand.type == jsep::CandidateType::ServerReflexive && cand.address == "127.0.0.2") srflx = true;
+    if (cand.type == jsep::CandidateType::Host) host = true;
+  }
+  EXPECT_TRUE(srflx) << "no srflx candidate from the STUN server found by name";
+  EXPECT_TRUE(host);
+}
+
+// An unresolvable STUN and TURN name: each reported once with its URL, the
+// gathering completes with host candidates, and the agent still connects.
+TEST_F(ServerNameTest, UnresolvableServerNamesAreReportedAndHostStillConnects) {
+  IceConfig c = udp_config(true);
+  c.stun_server = parse_stun_url("stun:nowhere.test").value();
+  c.turn_servers.push_back(parse_turn_url("turn:u:p@turn.nowhere.test:3478?transport=udp").value());
+  std::vector<std::pair<std::string, std::string>> errors;  // outlives the agent
+  Peer a(c), b(udp_config(false));
+  collect_errors(a, errors);
+  connect_pair(a, b);
+  {
+    std::lock_guard lock(a.m);
+    ASSERT_EQ(errors.size(), 2u);
+    std::sort(errors.begin(), errors.end());
+    EXPECT_EQ(errors[0].first, "stun:nowhere.test");
+    EXPECT_EQ(errors[1].first, "turn:turn.nowhere.test:3478?transport=udp");
+    for (const auto &e : errors) EXPECT_NE(e.second.find("did not resolve"), std::string::npos) << e.second;
+    for (const auto &cand : a.candidates) EXPECT_EQ(cand.type, jsep::CandidateType::Host);
+  }
+  exchange(a, b, 20);
+}
+
+// A name whose lookup never answers: given up after kServerLookupTimeoutMs,
+// reported, and the host candidates come then.
+TEST_F(ServerNameTest, ServerNameWithoutAnAnswerTimesOut) {
+  IceConfig c = udp_config(true);
+  c.stun_server = parse_stun_url("stun:hang.test").value();
+  std::vector<std::pair<std::string, std::string>> errors;  // outlives the agent
+  Peer p(c);
+  collect_errors(p, errors);
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(p.agent->gather().ok());
+  ASSERT_TRUE(p.wait([&] { return !p.gathering.empty() && p.gathering.back() == GatheringState::Complete; },
+                     std::chrono::milliseconds(kServerLookupTimeoutMs + 5000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(kServerLookupTimeoutMs - 100));
+  std::lock_guard lock(p.m);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].first, "stun:hang.test");
+  EXPECT_NE(errors[0].second.find("did not resolve"), std::string::npos) << errors[0].second;
+  EXPECT_FALSE(p.candidates.empty());
+}
+
+TEST_F(ServerNameTest, AgentClosedWhileAServerLookupIsInFlight) {
+  for (int i = 0; i < 5; ++i) {
+    IceConfig c = udp_config(true);
+    c.stun_server = parse_stun_url("stun:stun.test:9").value();
+    c.turn_servers.push_back(parse_turn_url("turn:u:p@stun.test:9?transport=udp").value());
+    c.turn_servers.push_back(parse_turn_url("turn:u:p@hang.test:9?transport=udp").value());
+    auto p = std::make_unique<Peer>(c);
+    ASSERT_TRUE(p->agent->gather().ok());
+    p.reset();  // the answers come after the agent is gone: must not be used
+  }
   auto ctx = NetworkContext::acquire();
   ctx->invoke_sync([] {});
 }
@@ -811,10 +1022,26 @@ TEST(IceServerUrl, BadUrlsAreTypedErrors) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::Syntax) << bad;
   }
-  // Names would need DNS: refused, typed, not looked up.
-  auto r = parse_turn_url("turn:u:p@turn.example.org");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::NotSupported);
+  for (const char *bad : {"stun:-bad.example.org", "stun:bad-.example.org", "stun:a..b",
+                          "stun:under_score.org", "stun:[stun.example.org]:3478", "stun:caf\xc3\xa9.org"}) {
+    auto r = parse_stun_url(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::Syntax) << bad;
+  }
+}
+
+// Names are kept for the agent to resolve when it gathers.
+TEST(IceServerUrl, HostNamesAreAccepted) {
+  auto s = parse_stun_url("stun:stun.example.org:3478");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->host, "stun.example.org");
+  EXPECT_FALSE(is_ip_literal(s->host));
+  auto t = parse_turn_url("turns:u:p@turn.example.org");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->host, "turn.example.org");
+  EXPECT_EQ(t->port, 5349);
+  EXPECT_EQ(t->url, "turns:turn.example.org:5349");
+  EXPECT_TRUE(parse_stun_url("stun:localhost").ok());
 }
 
 }  // namespace
