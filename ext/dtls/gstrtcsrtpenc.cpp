@@ -283,6 +283,9 @@ GstBuffer *protect_locked(GstRtcSrtpEnc *self, GstRtcSrtpEncPrivate &p, GstBuffe
     gst_buffer_unmap(buf, &map);
     gst_buffer_set_size(buf, static_cast<gssize>(n.ok() ? *n : size));
   } else {
+    // Protects from the plain memory straight into the new one: no copy of
+    // the packet first.
+    GstMapInfo plain;
     GstMemory *mem = gst_allocator_alloc(nullptr, size + room, nullptr);
     if (!mem || !gst_memory_map(mem, &map, GST_MAP_WRITE)) {
       if (mem) gst_memory_unref(mem);
@@ -290,9 +293,17 @@ GstBuffer *protect_locked(GstRtcSrtpEnc *self, GstRtcSrtpEncPrivate &p, GstBuffe
       ++p.dropped;
       return nullptr;
     }
-    gst_buffer_extract(buf, 0, map.data, size);
-    note_ssrc_locked(p, map.data, size, rtcp);
-    n = rtcp ? engine.protect_rtcp(map.data, size, map.size) : engine.protect_rtp(map.data, size, map.size);
+    if (!gst_buffer_map(buf, &plain, GST_MAP_READ)) {
+      gst_memory_unmap(mem, &map);
+      gst_memory_unref(mem);
+      gst_buffer_unref(buf);
+      ++p.dropped;
+      return nullptr;
+    }
+    note_ssrc_locked(p, plain.data, size, rtcp);
+    n = rtcp ? engine.protect_rtcp(plain.data, size, map.data, map.size)
+             : engine.protect_rtp(plain.data, size, map.data, map.size);
+    gst_buffer_unmap(buf, &plain);
     gst_memory_unmap(mem, &map);
     if (n.ok()) {
       gst_memory_resize(mem, 0, *n);

@@ -303,13 +303,23 @@ struct FastSrtp {
   std::optional<uint32_t> only_ssrc;
   std::optional<uint32_t> initial_roc;
   std::unordered_map<uint32_t, StreamState> streams;
+  // The stream of the last packet's SSRC, saving the lookup per packet of
+  // the usual single stream. Streams are never erased, and an
+  // unordered_map's elements keep their address when it rehashes.
+  uint32_t last_ssrc = 0;
+  StreamState *last_stream = nullptr;
 
   // The state of `ssrc`: existing, or a fresh one in `scratch` that keep()
   // stores once the packet passed (libsrtp too adds a stream only then).
   // nullptr when a receiver bound to one SSRC sees another.
   StreamState *stream(uint32_t ssrc, std::optional<StreamState> &scratch) {
+    if (last_stream && last_ssrc == ssrc) return last_stream;
     auto it = streams.find(ssrc);
-    if (it != streams.end()) return &it->second;
+    if (it != streams.end()) {
+      last_ssrc = ssrc;
+      last_stream = &it->second;
+      return last_stream;
+    }
     if (only_ssrc && *only_ssrc != ssrc) return nullptr;
     scratch.emplace(window);
     if (!outbound && only_ssrc && initial_roc) scratch->pending_roc = initial_roc;
@@ -346,10 +356,11 @@ struct FastSrtp {
     for (int i = 0; i < 12; ++i) iv[i] = k.salt[i] ^ in[i];
   }
 
-  static bool ctr(TransformKeys &k, const uint8_t iv[16], uint8_t *data, std::size_t len) {
+  // AES-CM from `in` to `out` (the same or disjoint buffers).
+  static bool ctr(TransformKeys &k, const uint8_t iv[16], const uint8_t *in, uint8_t *out, std::size_t len) {
     int n = 0;
     return EVP_EncryptInit_ex(k.cipher.get(), nullptr, nullptr, nullptr, iv) == 1 &&
-           (len == 0 || EVP_EncryptUpdate(k.cipher.get(), data, &n, data, int(len)) == 1);
+           (len == 0 || EVP_EncryptUpdate(k.cipher.get(), out, &n, in, int(len)) == 1);
   }
 
   // HMAC-SHA1 over `data` (and the ROC for SRTP), full 20 bytes into `out`.
@@ -362,9 +373,11 @@ struct FastSrtp {
            EVP_MAC_final(k.mac.get(), out, &n, 20) == 1 && n == 20;
   }
 
-  // AES-GCM seal or open in place; `tag` is written (seal) or checked (open).
+  // AES-GCM seal or open of `len` bytes from `in` to `out` (the same or
+  // disjoint buffers); `tag` is written (seal) or checked (open).
   bool gcm(TransformKeys &k, const uint8_t iv[12], const uint8_t *aad1, std::size_t aad1_len,
-           const uint8_t *aad2, std::size_t aad2_len, uint8_t *data, std::size_t len, uint8_t *tag) const {
+           const uint8_t *aad2, std::size_t aad2_len, const uint8_t *in, uint8_t *out, std::size_t len,
+           uint8_t *tag) const {
     EVP_CIPHER_CTX *c = k.cipher.get();
     int n = 0;
     const bool seal = outbound;
@@ -375,19 +388,21 @@ struct FastSrtp {
       return l == 0 || (seal ? EVP_EncryptUpdate(c, out, &n, in, int(l))
                              : EVP_DecryptUpdate(c, out, &n, in, int(l))) == 1;
     };
-    if (!update(nullptr, aad1, aad1_len) || !update(nullptr, aad2, aad2_len) || !update(data, data, len))
+    if (!update(nullptr, aad1, aad1_len) || !update(nullptr, aad2, aad2_len) || !update(out, in, len))
       return false;
     // The tag through OSSL_PARAMs directly: EVP_CIPHER_CTX_ctrl() would
     // translate to the same call at a cost per packet.
     OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string("tag", tag, 16), OSSL_PARAM_construct_end()};
-    if (seal) return EVP_EncryptFinal_ex(c, data + len, &n) == 1 && EVP_CIPHER_CTX_get_params(c, params) == 1;
-    return EVP_CIPHER_CTX_set_params(c, params) == 1 && EVP_DecryptFinal_ex(c, data + len, &n) == 1;
+    if (seal) return EVP_EncryptFinal_ex(c, out + len, &n) == 1 && EVP_CIPHER_CTX_get_params(c, params) == 1;
+    return EVP_CIPHER_CTX_set_params(c, params) == 1 && EVP_DecryptFinal_ex(c, out + len, &n) == 1;
   }
 
-  FastStatus protect_rtp(uint8_t *buf, std::size_t len, std::size_t *out_len) {
-    const std::size_t header = rtp_header_length(buf);
-    const uint32_t ssrc = get_be32(buf + 8);
-    const uint16_t seq = uint16_t((buf[2] << 8) | buf[3]);
+  // Reads the plain packet at `in`, writes the protected one to `buf`
+  // (`in` itself, or a disjoint buffer: then no copy of the payload first).
+  FastStatus protect_rtp(const uint8_t *in, uint8_t *buf, std::size_t len, std::size_t *out_len) {
+    const std::size_t header = rtp_header_length(in);
+    const uint32_t ssrc = get_be32(in + 8);
+    const uint16_t seq = uint16_t((in[2] << 8) | in[3]);
     std::optional<StreamState> scratch;
     StreamState *st = stream(ssrc, scratch);
     uint64_t index = 0;
@@ -398,18 +413,19 @@ struct FastSrtp {
       return FastStatus::Replay;
     }
     keep(ssrc, scratch);
+    if (buf != in) std::memcpy(buf, in, header);
     const uint32_t roc = uint32_t(index >> 16);
     if (rtp.aead) {
       uint8_t iv[12];
       gcm_iv(rtp, ssrc, roc, seq, false, iv);
-      if (!gcm(rtp, iv, buf, header, nullptr, 0, buf + header, len - header, buf + len))
+      if (!gcm(rtp, iv, buf, header, nullptr, 0, in + header, buf + header, len - header, buf + len))
         return FastStatus::Failed;
       *out_len = len + 16;
       return FastStatus::Ok;
     }
     uint8_t iv[16];
     cm_iv(rtp, ssrc, index, iv);
-    if (!ctr(rtp, iv, buf + header, len - header)) return FastStatus::Failed;
+    if (!ctr(rtp, iv, in + header, buf + header, len - header)) return FastStatus::Failed;
     uint8_t roc_be[4], mac[20];
     put_be32(roc_be, roc);
     if (!hmac(rtp, buf, len, roc_be, mac)) return FastStatus::Failed;
@@ -439,7 +455,7 @@ struct FastSrtp {
     if (rtp.aead) {
       uint8_t iv[12];
       gcm_iv(rtp, ssrc, roc, seq, false, iv);
-      if (!gcm(rtp, iv, buf, header, nullptr, 0, buf + header, body - header, buf + body))
+      if (!gcm(rtp, iv, buf, header, nullptr, 0, buf + header, buf + header, body - header, buf + body))
         return FastStatus::Auth;
     } else {
       uint8_t roc_be[4], mac[20];
@@ -448,7 +464,7 @@ struct FastSrtp {
       if (CRYPTO_memcmp(mac, buf + body, tag) != 0) return FastStatus::Auth;
       uint8_t iv[16];
       cm_iv(rtp, ssrc, index, iv);
-      if (!ctr(rtp, iv, buf + header, body - header)) return FastStatus::Failed;
+      if (!ctr(rtp, iv, buf + header, buf + header, body - header)) return FastStatus::Failed;
     }
     if (st->pending_roc) {
       st->rtp.reset_to(index);
@@ -461,8 +477,9 @@ struct FastSrtp {
     return FastStatus::Ok;
   }
 
-  FastStatus protect_rtcp(uint8_t *buf, std::size_t len, std::size_t *out_len) {
-    const uint32_t ssrc = get_be32(buf + 4);
+  // As protect_rtp().
+  FastStatus protect_rtcp(const uint8_t *in, uint8_t *buf, std::size_t len, std::size_t *out_len) {
+    const uint32_t ssrc = get_be32(in + 4);
     std::optional<StreamState> scratch;
     StreamState *st = stream(ssrc, scratch);
     if (st->rtcp_sent >= 0x7fffffffu) return FastStatus::Failed;  // SRTCP index exhausted: re-key
@@ -470,10 +487,12 @@ struct FastSrtp {
     keep(ssrc, scratch);
     uint8_t trailer[4];
     put_be32(trailer, 0x80000000u | index);  // E: encrypted
+    if (buf != in) std::memcpy(buf, in, kRtcpHeader);
     if (rtcp.aead) {
       uint8_t iv[12];
       gcm_iv(rtcp, ssrc, index, 0, true, iv);
-      if (!gcm(rtcp, iv, buf, kRtcpHeader, trailer, 4, buf + kRtcpHeader, len - kRtcpHeader, buf + len))
+      if (!gcm(rtcp, iv, buf, kRtcpHeader, trailer, 4, in + kRtcpHeader, buf + kRtcpHeader, len - kRtcpHeader,
+               buf + len))
         return FastStatus::Failed;
       std::memcpy(buf + len + 16, trailer, 4);
       *out_len = len + 20;
@@ -481,7 +500,7 @@ struct FastSrtp {
     }
     uint8_t iv[16];
     cm_iv(rtcp, ssrc, index, iv);
-    if (!ctr(rtcp, iv, buf + kRtcpHeader, len - kRtcpHeader)) return FastStatus::Failed;
+    if (!ctr(rtcp, iv, in + kRtcpHeader, buf + kRtcpHeader, len - kRtcpHeader)) return FastStatus::Failed;
     std::memcpy(buf + len, trailer, 4);
     uint8_t mac[20];
     if (!hmac(rtcp, buf, len + 4, nullptr, mac)) return FastStatus::Failed;
@@ -511,8 +530,8 @@ struct FastSrtp {
       gcm_iv(rtcp, ssrc, index, 0, true, iv);
       // Unencrypted SRTCP authenticates the whole packet (RFC 7714 §9.3).
       const bool ok = encrypted ? gcm(rtcp, iv, buf, kRtcpHeader, trailer, 4, buf + kRtcpHeader,
-                                      plain - kRtcpHeader, buf + plain)
-                                : gcm(rtcp, iv, buf, plain, trailer, 4, nullptr, 0, buf + plain);
+                                      buf + kRtcpHeader, plain - kRtcpHeader, buf + plain)
+                                : gcm(rtcp, iv, buf, plain, trailer, 4, nullptr, nullptr, 0, buf + plain);
       if (!ok) return FastStatus::Auth;
     } else {
       uint8_t mac[20];
@@ -521,7 +540,7 @@ struct FastSrtp {
       if (encrypted) {
         uint8_t iv[16];
         cm_iv(rtcp, ssrc, index, iv);
-        if (!ctr(rtcp, iv, buf + kRtcpHeader, plain - kRtcpHeader)) return FastStatus::Failed;
+        if (!ctr(rtcp, iv, buf + kRtcpHeader, buf + kRtcpHeader, plain - kRtcpHeader)) return FastStatus::Failed;
       }
     }
     st->rtcp.add(index, delta);
@@ -798,13 +817,17 @@ Error SrtpEngine::drop(SrtpDropReason reason, const char *what) {
 }
 
 Result<std::size_t> SrtpEngine::protect_rtp(uint8_t *buf, std::size_t len, std::size_t capacity) {
-  if (!buf || !rtp_header_ok(buf, len, 0) || len > INT_MAX)
+  return protect_rtp(buf, len, buf, capacity);
+}
+
+Result<std::size_t> SrtpEngine::protect_rtp(const uint8_t *in, std::size_t len, uint8_t *buf, std::size_t capacity) {
+  if (!in || !buf || !rtp_header_ok(in, len, 0) || len > INT_MAX)
     return jsep::make_error(ErrorCode::Syntax, "not an RTP packet");
   if (capacity < len + rtp_overhead())
     return jsep::make_error(ErrorCode::InvalidAccess, "no room for the SRTP trailer");
   if (fast_tx_) {
     std::size_t n = 0;
-    switch (fast_tx_->protect_rtp(buf, len, &n)) {
+    switch (fast_tx_->protect_rtp(in, buf, len, &n)) {
       case FastStatus::Ok:
         ++stats_.rtp_protected;
         return n;
@@ -816,6 +839,7 @@ Result<std::size_t> SrtpEngine::protect_rtp(uint8_t *buf, std::size_t len, std::
     }
   }
   if (!tx_) return jsep::make_error(ErrorCode::InvalidState, "no outbound SRTP key");
+  if (buf != in) std::memcpy(buf, in, len);  // libsrtp works in place
   int n = static_cast<int>(len);
   if (srtp_protect(tx_.get(), buf, &n) != srtp_err_status_ok)
     return jsep::make_error(ErrorCode::Operation, "srtp_protect failed");
@@ -824,18 +848,24 @@ Result<std::size_t> SrtpEngine::protect_rtp(uint8_t *buf, std::size_t len, std::
 }
 
 Result<std::size_t> SrtpEngine::protect_rtcp(uint8_t *buf, std::size_t len, std::size_t capacity) {
-  if (!buf || !rtcp_header_ok(buf, len, 0) || len > INT_MAX)
+  return protect_rtcp(buf, len, buf, capacity);
+}
+
+Result<std::size_t> SrtpEngine::protect_rtcp(const uint8_t *in, std::size_t len, uint8_t *buf,
+                                             std::size_t capacity) {
+  if (!in || !buf || !rtcp_header_ok(in, len, 0) || len > INT_MAX)
     return jsep::make_error(ErrorCode::Syntax, "not an RTCP packet");
   if (capacity < len + rtcp_overhead())
     return jsep::make_error(ErrorCode::InvalidAccess, "no room for the SRTCP trailer");
   if (fast_tx_) {
     std::size_t n = 0;
-    if (fast_tx_->protect_rtcp(buf, len, &n) != FastStatus::Ok)
+    if (fast_tx_->protect_rtcp(in, buf, len, &n) != FastStatus::Ok)
       return jsep::make_error(ErrorCode::Operation, "SRTCP protection failed");
     ++stats_.rtcp_protected;
     return n;
   }
   if (!tx_) return jsep::make_error(ErrorCode::InvalidState, "no outbound SRTP key");
+  if (buf != in) std::memcpy(buf, in, len);  // libsrtp works in place
   int n = static_cast<int>(len);
   if (srtp_protect_rtcp(tx_.get(), buf, &n) != srtp_err_status_ok)
     return jsep::make_error(ErrorCode::Operation, "srtp_protect_rtcp failed");

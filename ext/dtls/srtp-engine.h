@@ -89,6 +89,12 @@ class SrtpEngine {
   // `capacity` bytes; returns the protected length.
   Result<std::size_t> protect_rtp(uint8_t *buf, std::size_t len, std::size_t capacity);
   Result<std::size_t> protect_rtcp(uint8_t *buf, std::size_t len, std::size_t capacity);
+  // Out of place: reads the `len` plain bytes at `in` and writes the
+  // protected packet to `out` (room for `capacity` bytes), which is `in` or
+  // does not overlap it. Saves copying the packet first when its memory has
+  // no room for the trailer.
+  Result<std::size_t> protect_rtp(const uint8_t *in, std::size_t len, uint8_t *out, std::size_t capacity);
+  Result<std::size_t> protect_rtcp(const uint8_t *in, std::size_t len, uint8_t *out, std::size_t capacity);
   // In place; returns the plain length. Failures are counted by reason and
   // the packet must be dropped (see last_drop_reason()).
   Result<std::size_t> unprotect_rtp(uint8_t *buf, std::size_t len);
