@@ -188,25 +188,15 @@ static void gst_rtc_ice_src_finalize(GObject *object) {
   G_OBJECT_CLASS(gst_rtc_ice_src_parent_class)->finalize(object);
 }
 
-static bool configurable(GstElement *element, GParamSpec *pspec) {
-  if (GST_STATE(element) == GST_STATE_NULL && GST_STATE_PENDING(element) == GST_STATE_VOID_PENDING)
-    return true;
-  GST_WARNING_OBJECT(element, "%s can only be set in the NULL state", pspec->name);
-  return false;
-}
-
 static void gst_rtc_ice_src_set_property(GObject *object, guint prop_id, const GValue *value,
                                          GParamSpec *pspec) {
   auto *self = GST_RTC_ICE_SRC(object);
   switch (prop_id) {
     case PROP_TRANSPORT:
-      if (!configurable(GST_ELEMENT(self), pspec)) return;
-      if (!self->priv->slot.set_transport(static_cast<GstRtcIceTransport *>(g_value_get_object(value))))
-        GST_WARNING_OBJECT(self, "transport must be a GstRtcNiceTransport (from this plugin)");
-      break;
     case PROP_TRANSPORT_ID:
-      if (!configurable(GST_ELEMENT(self), pspec)) return;
-      self->priv->slot.set_id(g_value_get_string(value));
+      if (const char *why = gst_rtc::ice::set_slot_property(GST_ELEMENT(self), self->priv->slot,
+                                                            prop_id == PROP_TRANSPORT_ID, value))
+        GST_WARNING_OBJECT(self, "%s %s", pspec->name, why);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -217,13 +207,9 @@ static void gst_rtc_ice_src_get_property(GObject *object, guint prop_id, GValue 
   auto *self = GST_RTC_ICE_SRC(object);
   switch (prop_id) {
     case PROP_TRANSPORT:
-      g_value_take_object(value, self->priv->slot.get_or_create());
+    case PROP_TRANSPORT_ID:
+      gst_rtc::ice::get_slot_property(self->priv->slot, prop_id == PROP_TRANSPORT_ID, value);
       break;
-    case PROP_TRANSPORT_ID: {
-      std::string id = self->priv->slot.id();
-      g_value_set_string(value, id.empty() ? nullptr : id.c_str());
-      break;
-    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }

@@ -53,6 +53,27 @@ std::string TransportSlot::id() {
   return id_;
 }
 
+const char *set_slot_property(GstElement *element, TransportSlot &slot, bool is_id, const GValue *value) {
+  if (GST_STATE(element) != GST_STATE_NULL || GST_STATE_PENDING(element) != GST_STATE_VOID_PENDING)
+    return "can only be set in the NULL state";
+  if (is_id) {
+    slot.set_id(g_value_get_string(value));
+    return nullptr;
+  }
+  if (!slot.set_transport(static_cast<GstRtcIceTransport *>(g_value_get_object(value))))
+    return "must be a GstRtcNiceTransport (from this plugin)";
+  return nullptr;
+}
+
+void get_slot_property(TransportSlot &slot, bool is_id, GValue *value) {
+  if (!is_id) {
+    g_value_take_object(value, slot.get_or_create());
+    return;
+  }
+  std::string id = slot.id();
+  g_value_set_string(value, id.empty() ? nullptr : id.c_str());
+}
+
 void post_error(GstElement *element, const GError *error) {
   gst_element_message_full(element, GST_MESSAGE_ERROR, error->domain, error->code, g_strdup(error->message),
                            nullptr, __FILE__, GST_FUNCTION, __LINE__);

@@ -38,6 +38,13 @@ class TransportSlot {
   std::string id_;
 };
 
+// The `transport` (is_id false) and `transport-id` (is_id true) properties
+// rtcicesrc and rtcicesink share: settable only in NULL, read as the slot
+// holds them. Setting returns why nothing changed (for the element's own
+// debug category), or nullptr.
+const char *set_slot_property(GstElement *element, TransportSlot &slot, bool is_id, const GValue *value);
+void get_slot_property(TransportSlot &slot, bool is_id, GValue *value);
+
 // Posts an error message in the GST_RTC_ERROR domain on `element`'s bus.
 void post_error(GstElement *element, const GError *error);
 
