@@ -1,0 +1,521 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-rtcpeerbin
+ * @title: rtcpeerbin
+ * @see_also: rtcicesrc, rtcdtlssrtpenc, rtcsctpenc
+ *
+ * A W3C RTCPeerConnection as a bin. JSEP negotiation is driven with action
+ * signals taking a #GstPromise (#GstRtcPeerBin::create-offer,
+ * #GstRtcPeerBin::set-local-description, ...), negotiation and connection
+ * events are signals and property notifications, data channels are
+ * #GstRtcDataChannel objects. The signal names and signatures are
+ * webrtcbin's wherever webrtcbin has the same feature.
+ *
+ * Inside, the bin wires the gst-rtc elements for each transport it
+ * negotiates: rtcicesrc/rtcicesink, rtcdtlssrtpenc/rtcdtlssrtpdec and, for
+ * data channels, rtcsctpenc/rtcsctpdec. Every promise-taking action runs in
+ * order on the bin's own operations thread (the W3C operations chain).
+ *
+ * Promises are replied with a structure holding the result (`offer`,
+ * `answer`, `certificate`) or an `error` field (a #GError in the
+ * %GST_RTC_ERROR domain); set-local/remote-description and
+ * add-ice-candidate reply %NULL on success. A failing action called without
+ * a promise posts a warning message with the error on the bus.
+ *
+ * ## Example: a data channel between two bins
+ * See examples/ and tests/check/pipelines/ for complete programs; the
+ * signalling is the application's, exactly as with webrtcbin.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtcpeerbin.h"
+
+#include <gst/rtc/rtc-enumtypes.h>
+
+#include "peer-connection.h"
+
+using gst_rtc::peer::PeerConnection;
+using gst_rtc::peer::Settings;
+
+GST_DEBUG_CATEGORY(gst_rtc_peer_bin_debug);
+#define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
+
+namespace {
+
+enum {
+  PROP_0,
+  PROP_CONNECTION_STATE,
+  PROP_ICE_CONNECTION_STATE,
+  PROP_ICE_GATHERING_STATE,
+  PROP_SIGNALING_STATE,
+  PROP_LOCAL_DESCRIPTION,
+  PROP_CURRENT_LOCAL_DESCRIPTION,
+  PROP_PENDING_LOCAL_DESCRIPTION,
+  PROP_REMOTE_DESCRIPTION,
+  PROP_CURRENT_REMOTE_DESCRIPTION,
+  PROP_PENDING_REMOTE_DESCRIPTION,
+  PROP_CAN_TRICKLE,
+  PROP_SCTP_TRANSPORT,
+  PROP_ICE_SERVERS,
+  PROP_STUN_SERVER,
+  PROP_TURN_SERVER,
+  PROP_ICE_TRANSPORT_POLICY,
+  PROP_BUNDLE_POLICY,
+  PROP_ICE_CANDIDATE_POOL_SIZE,
+  PROP_CERTIFICATE,
+  PROP_LATENCY,
+  PROP_ICE_LOCAL_ADDRESSES,
+  N_PROPS
+};
+GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_CREATE_OFFER,
+  SIGNAL_CREATE_ANSWER,
+  SIGNAL_SET_LOCAL_DESCRIPTION,
+  SIGNAL_SET_REMOTE_DESCRIPTION,
+  SIGNAL_ADD_ICE_CANDIDATE,
+  SIGNAL_ADD_TRANSCEIVER,
+  SIGNAL_GET_TRANSCEIVERS,
+  SIGNAL_GET_TRANSCEIVER,
+  SIGNAL_GET_SENDERS,
+  SIGNAL_GET_RECEIVERS,
+  SIGNAL_CREATE_DATA_CHANNEL,
+  SIGNAL_GET_STATS,
+  SIGNAL_RESTART_ICE,
+  SIGNAL_GET_CONFIGURATION,
+  SIGNAL_SET_CONFIGURATION,
+  SIGNAL_GENERATE_CERTIFICATE,
+  SIGNAL_ADD_TURN_SERVER,
+  SIGNAL_CLOSE,
+  SIGNAL_ON_NEGOTIATION_NEEDED,
+  SIGNAL_ON_ICE_CANDIDATE,
+  SIGNAL_ON_ICE_CANDIDATE_ERROR,
+  SIGNAL_ON_DATA_CHANNEL,
+  SIGNAL_ON_NEW_TRANSCEIVER,
+  N_SIGNALS
+};
+guint signals[N_SIGNALS];
+
+constexpr GParamFlags kReadable = GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+constexpr GParamFlags kReadWrite = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+constexpr GSignalFlags kAction = GSignalFlags(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION);
+
+std::vector<std::string> strv_to_vector(const GValue *value) {
+  std::vector<std::string> out;
+  for (auto **p = static_cast<gchar **>(g_value_get_boxed(value)); p && *p; ++p) out.emplace_back(*p);
+  return out;
+}
+
+GStrv vector_to_strv(const std::vector<std::string> &v) {
+  GStrv out = g_new0(gchar *, v.size() + 1);
+  for (size_t i = 0; i < v.size(); ++i) out[i] = g_strdup(v[i].c_str());
+  return out;
+}
+
+}  // namespace
+
+struct _GstRtcPeerBin {
+  GstBin parent;
+  PeerConnection *pc;
+};
+
+G_DEFINE_TYPE(GstRtcPeerBin, gst_rtc_peer_bin, GST_TYPE_BIN)
+GST_ELEMENT_REGISTER_DEFINE(rtcpeerbin, "rtcpeerbin", GST_RANK_NONE, GST_TYPE_RTC_PEER_BIN)
+
+// ---------------------------------------------------------------------------
+// Events from the connection
+
+void gst_rtc_peer_bin_notify(GstRtcPeerBin *self, PeerProp prop) {
+  switch (prop) {
+    case PeerProp::ConnectionState: g_object_notify_by_pspec(G_OBJECT(self), props[PROP_CONNECTION_STATE]); break;
+    case PeerProp::IceConnectionState:
+      g_object_notify_by_pspec(G_OBJECT(self), props[PROP_ICE_CONNECTION_STATE]);
+      break;
+    case PeerProp::IceGatheringState:
+      g_object_notify_by_pspec(G_OBJECT(self), props[PROP_ICE_GATHERING_STATE]);
+      break;
+    case PeerProp::SignalingState: g_object_notify_by_pspec(G_OBJECT(self), props[PROP_SIGNALING_STATE]); break;
+    case PeerProp::Descriptions:
+      for (int p = PROP_LOCAL_DESCRIPTION; p <= PROP_CAN_TRICKLE; ++p)
+        g_object_notify_by_pspec(G_OBJECT(self), props[p]);
+      break;
+  }
+}
+
+void gst_rtc_peer_bin_emit_negotiation_needed(GstRtcPeerBin *self) {
+  g_signal_emit(self, signals[SIGNAL_ON_NEGOTIATION_NEEDED], 0);
+}
+
+void gst_rtc_peer_bin_emit_ice_candidate(GstRtcPeerBin *self, guint mline, const gchar *candidate) {
+  g_signal_emit(self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, mline, candidate);
+}
+
+void gst_rtc_peer_bin_emit_ice_candidate_error(GstRtcPeerBin *self, const GstStructure *error) {
+  g_signal_emit(self, signals[SIGNAL_ON_ICE_CANDIDATE_ERROR], 0, error);
+}
+
+void gst_rtc_peer_bin_emit_data_channel(GstRtcPeerBin *self, GstRtcDataChannel *channel) {
+  g_signal_emit(self, signals[SIGNAL_ON_DATA_CHANNEL], 0, channel);
+}
+
+void gst_rtc_peer_bin_emit_new_transceiver(GstRtcPeerBin *self, GstRtcRtpTransceiver *transceiver) {
+  g_signal_emit(self, signals[SIGNAL_ON_NEW_TRANSCEIVER], 0, transceiver);
+}
+
+// ---------------------------------------------------------------------------
+// Action signal handlers
+
+static void create_offer(GstRtcPeerBin *self, GstStructure *options, GstPromise *promise) {
+  self->pc->create_offer(options, promise);
+}
+
+static void create_answer(GstRtcPeerBin *self, GstStructure *options, GstPromise *promise) {
+  self->pc->create_answer(options, promise);
+}
+
+static void set_local_description(GstRtcPeerBin *self, GstRtcSessionDescription *desc, GstPromise *promise) {
+  self->pc->set_description(true, desc, promise);
+}
+
+static void set_remote_description(GstRtcPeerBin *self, GstRtcSessionDescription *desc, GstPromise *promise) {
+  self->pc->set_description(false, desc, promise);
+}
+
+static void add_ice_candidate(GstRtcPeerBin *self, guint mline, const gchar *candidate, GstPromise *promise) {
+  self->pc->add_ice_candidate(mline, candidate, promise);
+}
+
+static GstRtcRtpTransceiver *add_transceiver(GstRtcPeerBin *self, GstRtcRtpTransceiverDirection direction,
+                                             GstCaps *caps) {
+  return self->pc->add_transceiver(direction, caps);
+}
+
+static GPtrArray *get_transceivers(GstRtcPeerBin *self) {
+  return self->pc->transceivers();
+}
+
+static GstRtcRtpTransceiver *get_transceiver(GstRtcPeerBin *self, guint index) {
+  GPtrArray *all = self->pc->transceivers();
+  GstRtcRtpTransceiver *t = nullptr;
+  if (index < all->len) t = GST_RTC_RTP_TRANSCEIVER(gst_object_ref(g_ptr_array_index(all, index)));
+  g_ptr_array_unref(all);
+  return t;
+}
+
+static GPtrArray *get_senders(GstRtcPeerBin *self) {
+  return self->pc->senders();
+}
+
+static GPtrArray *get_receivers(GstRtcPeerBin *self) {
+  return self->pc->receivers();
+}
+
+static GstRtcDataChannel *create_data_channel(GstRtcPeerBin *self, const gchar *label, GstStructure *options) {
+  return self->pc->create_data_channel(label, options);
+}
+
+static void get_stats(GstRtcPeerBin *self, GstPad *pad, GstPromise *promise) {
+  self->pc->get_stats(pad, promise);
+}
+
+static void restart_ice(GstRtcPeerBin *self) {
+  self->pc->restart_ice();
+}
+
+static GstStructure *get_configuration(GstRtcPeerBin *self) {
+  return self->pc->get_configuration();
+}
+
+static gboolean set_configuration(GstRtcPeerBin *self, GstStructure *config) {
+  return self->pc->set_configuration(config);
+}
+
+static void generate_certificate(GstRtcPeerBin *self, GstStructure *params, GstPromise *promise) {
+  self->pc->generate_certificate(params, promise);
+}
+
+static gboolean add_turn_server(GstRtcPeerBin *self, const gchar *uri) {
+  return self->pc->add_turn_server(uri);
+}
+
+static void close_connection(GstRtcPeerBin *self) {
+  self->pc->close();
+}
+
+// ---------------------------------------------------------------------------
+// GObject
+
+static void gst_rtc_peer_bin_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec) {
+  auto *self = GST_RTC_PEER_BIN(object);
+  PeerConnection *pc = self->pc;
+  switch (id) {
+    case PROP_ICE_SERVERS: {
+      auto v = strv_to_vector(value);
+      pc->update_settings([&](Settings &s) { s.ice_servers = v; });
+      break;
+    }
+    case PROP_STUN_SERVER: {
+      std::string v = g_value_get_string(value) ? g_value_get_string(value) : "";
+      pc->update_settings([&](Settings &s) { s.stun_server = v; });
+      break;
+    }
+    case PROP_TURN_SERVER: {
+      std::string v = g_value_get_string(value) ? g_value_get_string(value) : "";
+      pc->update_settings([&](Settings &s) { s.turn_server = v; });
+      break;
+    }
+    case PROP_ICE_TRANSPORT_POLICY: {
+      auto v = GstRtcIceTransportPolicy(g_value_get_enum(value));
+      pc->update_settings([&](Settings &s) { s.ice_transport_policy = v; });
+      break;
+    }
+    case PROP_BUNDLE_POLICY: {
+      auto v = GstRtcBundlePolicy(g_value_get_enum(value));
+      pc->update_settings([&](Settings &s) { s.bundle_policy = v; }, true);
+      break;
+    }
+    case PROP_ICE_CANDIDATE_POOL_SIZE: {
+      guint v = g_value_get_uint(value);
+      pc->update_settings([&](Settings &s) { s.ice_candidate_pool_size = v; });
+      break;
+    }
+    case PROP_CERTIFICATE: {
+      std::string v = g_value_get_string(value) ? g_value_get_string(value) : "";
+      pc->update_settings([&](Settings &s) { s.certificate = v; });
+      break;
+    }
+    case PROP_LATENCY: {
+      guint v = g_value_get_uint(value);
+      pc->update_settings([&](Settings &s) { s.latency = v; });
+      break;
+    }
+    case PROP_ICE_LOCAL_ADDRESSES: {
+      auto v = strv_to_vector(value);
+      pc->update_settings([&](Settings &s) { s.local_addresses = v; });
+      break;
+    }
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec); break;
+  }
+}
+
+static void gst_rtc_peer_bin_get_property(GObject *object, guint id, GValue *value, GParamSpec *pspec) {
+  auto *self = GST_RTC_PEER_BIN(object);
+  PeerConnection *pc = self->pc;
+  using Which = PeerConnection::Which;
+  switch (id) {
+    case PROP_CONNECTION_STATE: g_value_set_enum(value, pc->connection_state()); break;
+    case PROP_ICE_CONNECTION_STATE: g_value_set_enum(value, pc->ice_connection_state()); break;
+    case PROP_ICE_GATHERING_STATE: g_value_set_enum(value, pc->ice_gathering_state()); break;
+    case PROP_SIGNALING_STATE: g_value_set_enum(value, pc->signaling_state()); break;
+    case PROP_LOCAL_DESCRIPTION: g_value_take_boxed(value, pc->description(Which::Local)); break;
+    case PROP_CURRENT_LOCAL_DESCRIPTION: g_value_take_boxed(value, pc->description(Which::CurrentLocal)); break;
+    case PROP_PENDING_LOCAL_DESCRIPTION: g_value_take_boxed(value, pc->description(Which::PendingLocal)); break;
+    case PROP_REMOTE_DESCRIPTION: g_value_take_boxed(value, pc->description(Which::Remote)); break;
+    case PROP_CURRENT_REMOTE_DESCRIPTION: g_value_take_boxed(value, pc->description(Which::CurrentRemote)); break;
+    case PROP_PENDING_REMOTE_DESCRIPTION: g_value_take_boxed(value, pc->description(Which::PendingRemote)); break;
+    case PROP_CAN_TRICKLE: g_value_set_enum(value, pc->can_trickle()); break;
+    case PROP_SCTP_TRANSPORT: g_value_take_object(value, pc->sctp_transport()); break;
+    case PROP_ICE_SERVERS: g_value_take_boxed(value, vector_to_strv(pc->settings().ice_servers)); break;
+    case PROP_STUN_SERVER: {
+      Settings s = pc->settings();
+      g_value_set_string(value, s.stun_server.empty() ? nullptr : s.stun_server.c_str());
+      break;
+    }
+    case PROP_TURN_SERVER: {
+      Settings s = pc->settings();
+      g_value_set_string(value, s.turn_server.empty() ? nullptr : s.turn_server.c_str());
+      break;
+    }
+    case PROP_ICE_TRANSPORT_POLICY: g_value_set_enum(value, pc->settings().ice_transport_policy); break;
+    case PROP_BUNDLE_POLICY: g_value_set_enum(value, pc->settings().bundle_policy); break;
+    case PROP_ICE_CANDIDATE_POOL_SIZE: g_value_set_uint(value, pc->settings().ice_candidate_pool_size); break;
+    case PROP_CERTIFICATE: {
+      GstStructure *config = pc->get_configuration();
+      g_value_set_string(value, gst_structure_get_string(config, "certificate"));
+      gst_structure_free(config);
+      break;
+    }
+    case PROP_LATENCY: g_value_set_uint(value, pc->settings().latency); break;
+    case PROP_ICE_LOCAL_ADDRESSES: g_value_take_boxed(value, vector_to_strv(pc->settings().local_addresses)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec); break;
+  }
+}
+
+static void gst_rtc_peer_bin_dispose(GObject *object) {
+  auto *self = GST_RTC_PEER_BIN(object);
+  if (self->pc) self->pc->shutdown();
+  G_OBJECT_CLASS(gst_rtc_peer_bin_parent_class)->dispose(object);
+}
+
+static void gst_rtc_peer_bin_finalize(GObject *object) {
+  auto *self = GST_RTC_PEER_BIN(object);
+  delete self->pc;
+  self->pc = nullptr;
+  G_OBJECT_CLASS(gst_rtc_peer_bin_parent_class)->finalize(object);
+}
+
+static void gst_rtc_peer_bin_init(GstRtcPeerBin *self) {
+  self->pc = new PeerConnection(self);
+}
+
+static void gst_rtc_peer_bin_class_init(GstRtcPeerBinClass *klass) {
+  auto *gobject_class = G_OBJECT_CLASS(klass);
+  auto *element_class = GST_ELEMENT_CLASS(klass);
+  GST_DEBUG_CATEGORY_INIT(gst_rtc_peer_bin_debug, "rtcpeerbin", 0, "gst-rtc RTCPeerConnection bin");
+
+  gobject_class->set_property = gst_rtc_peer_bin_set_property;
+  gobject_class->get_property = gst_rtc_peer_bin_get_property;
+  gobject_class->dispose = gst_rtc_peer_bin_dispose;
+  gobject_class->finalize = gst_rtc_peer_bin_finalize;
+
+  const GType desc_type = GST_RTC_TYPE_SESSION_DESCRIPTION;
+  const GType structure_type = gst_structure_get_type();
+  const GType promise_type = gst_promise_get_type();
+  const GType caps_type = gst_caps_get_type();
+
+  props[PROP_CONNECTION_STATE] =
+      g_param_spec_enum("connection-state", "Connection state", "W3C RTCPeerConnectionState",
+                        GST_RTC_TYPE_PEER_CONNECTION_STATE, GST_RTC_PEER_CONNECTION_STATE_NEW, kReadable);
+  props[PROP_ICE_CONNECTION_STATE] =
+      g_param_spec_enum("ice-connection-state", "ICE connection state", "W3C RTCIceConnectionState",
+                        GST_RTC_TYPE_ICE_CONNECTION_STATE, GST_RTC_ICE_CONNECTION_STATE_NEW, kReadable);
+  props[PROP_ICE_GATHERING_STATE] =
+      g_param_spec_enum("ice-gathering-state", "ICE gathering state", "W3C RTCIceGatheringState",
+                        GST_RTC_TYPE_ICE_GATHERING_STATE, GST_RTC_ICE_GATHERING_STATE_NEW, kReadable);
+  props[PROP_SIGNALING_STATE] =
+      g_param_spec_enum("signaling-state", "Signaling state", "W3C RTCSignalingState", GST_RTC_TYPE_SIGNALING_STATE,
+                        GST_RTC_SIGNALING_STATE_STABLE, kReadable);
+  props[PROP_LOCAL_DESCRIPTION] =
+      g_param_spec_boxed("local-description", "Local description",
+                         "The pending local description if any, else the current one (with the candidates "
+                         "gathered so far); NULL when unset",
+                         desc_type, kReadable);
+  props[PROP_CURRENT_LOCAL_DESCRIPTION] =
+      g_param_spec_boxed("current-local-description", "Current local description",
+                         "The local description of the last completed exchange", desc_type, kReadable);
+  props[PROP_PENDING_LOCAL_DESCRIPTION] =
+      g_param_spec_boxed("pending-local-description", "Pending local description",
+                         "The local description of the exchange in progress", desc_type, kReadable);
+  props[PROP_REMOTE_DESCRIPTION] =
+      g_param_spec_boxed("remote-description", "Remote description",
+                         "The pending remote description if any, else the current one", desc_type, kReadable);
+  props[PROP_CURRENT_REMOTE_DESCRIPTION] =
+      g_param_spec_boxed("current-remote-description", "Current remote description",
+                         "The remote description of the last completed exchange", desc_type, kReadable);
+  props[PROP_PENDING_REMOTE_DESCRIPTION] =
+      g_param_spec_boxed("pending-remote-description", "Pending remote description",
+                         "The remote description of the exchange in progress", desc_type, kReadable);
+  props[PROP_CAN_TRICKLE] = g_param_spec_enum(
+      "can-trickle-ice-candidates", "Can trickle ICE candidates",
+      "Whether the remote side takes trickled candidates (a=ice-options:trickle); unknown before a remote "
+      "description",
+      GST_RTC_TYPE_TRISTATE, GST_RTC_TRISTATE_UNKNOWN, kReadable);
+  props[PROP_SCTP_TRANSPORT] =
+      g_param_spec_object("sctp-transport", "SCTP transport",
+                          "The SCTP transport of the data channels, NULL before any data channel",
+                          GST_RTC_TYPE_SCTP_TRANSPORT, kReadable);
+  props[PROP_ICE_SERVERS] = g_param_spec_boxed(
+      "ice-servers", "ICE servers",
+      "STUN/TURN servers: stun:host[:port], turn[s]:user:pass@host[:port][?transport=udp|tcp]", G_TYPE_STRV,
+      kReadWrite);
+  props[PROP_STUN_SERVER] = g_param_spec_string("stun-server", "STUN server",
+                                                "STUN server as stun://host:port (webrtcbin form)", nullptr,
+                                                kReadWrite);
+  props[PROP_TURN_SERVER] =
+      g_param_spec_string("turn-server", "TURN server",
+                          "TURN server as turn(s)://user:pass@host:port (webrtcbin form)", nullptr, kReadWrite);
+  props[PROP_ICE_TRANSPORT_POLICY] =
+      g_param_spec_enum("ice-transport-policy", "ICE transport policy", "all, or relay (TURN candidates only)",
+                        GST_RTC_TYPE_ICE_TRANSPORT_POLICY, GST_RTC_ICE_TRANSPORT_POLICY_ALL, kReadWrite);
+  props[PROP_BUNDLE_POLICY] = g_param_spec_enum(
+      "bundle-policy", "Bundle policy", "balanced, max-compat or max-bundle; fixed once negotiation started",
+      GST_RTC_TYPE_BUNDLE_POLICY, GST_RTC_BUNDLE_POLICY_MAX_BUNDLE, kReadWrite);
+  props[PROP_ICE_CANDIDATE_POOL_SIZE] =
+      g_param_spec_uint("ice-candidate-pool-size", "ICE candidate pool size",
+                        "W3C iceCandidatePoolSize (candidates are gathered when the local description is set)",
+                        0, 255, 0, kReadWrite);
+  props[PROP_CERTIFICATE] = g_param_spec_string(
+      "certificate", "Certificate",
+      "PEM certificate and private key of the DTLS transports; ECDSA P-256 generated when unset", nullptr,
+      kReadWrite);
+  props[PROP_LATENCY] = g_param_spec_uint("latency", "Latency", "Jitter buffer latency of received media (ms)", 0,
+                                          G_MAXUINT, 50, kReadWrite);
+  props[PROP_ICE_LOCAL_ADDRESSES] = g_param_spec_boxed(
+      "ice-local-addresses", "ICE local addresses",
+      "Gather host candidates only on these local addresses (e.g. 127.0.0.1); empty: every interface",
+      G_TYPE_STRV, kReadWrite);
+  g_object_class_install_properties(gobject_class, N_PROPS, props);
+
+  const GType t = G_TYPE_FROM_CLASS(klass);
+  signals[SIGNAL_CREATE_OFFER] = g_signal_new_class_handler(
+      "create-offer", t, kAction, G_CALLBACK(create_offer), nullptr, nullptr, nullptr, G_TYPE_NONE, 2,
+      structure_type, promise_type);
+  signals[SIGNAL_CREATE_ANSWER] = g_signal_new_class_handler(
+      "create-answer", t, kAction, G_CALLBACK(create_answer), nullptr, nullptr, nullptr, G_TYPE_NONE, 2,
+      structure_type, promise_type);
+  signals[SIGNAL_SET_LOCAL_DESCRIPTION] =
+      g_signal_new_class_handler("set-local-description", t, kAction, G_CALLBACK(set_local_description), nullptr,
+                                 nullptr, nullptr, G_TYPE_NONE, 2, desc_type, promise_type);
+  signals[SIGNAL_SET_REMOTE_DESCRIPTION] =
+      g_signal_new_class_handler("set-remote-description", t, kAction, G_CALLBACK(set_remote_description),
+                                 nullptr, nullptr, nullptr, G_TYPE_NONE, 2, desc_type, promise_type);
+  signals[SIGNAL_ADD_ICE_CANDIDATE] =
+      g_signal_new_class_handler("add-ice-candidate", t, kAction, G_CALLBACK(add_ice_candidate), nullptr, nullptr,
+                                 nullptr, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, promise_type);
+  signals[SIGNAL_ADD_TRANSCEIVER] = g_signal_new_class_handler(
+      "add-transceiver", t, kAction, G_CALLBACK(add_transceiver), nullptr, nullptr, nullptr,
+      GST_RTC_TYPE_RTP_TRANSCEIVER, 2, GST_RTC_TYPE_RTP_TRANSCEIVER_DIRECTION, caps_type);
+  signals[SIGNAL_GET_TRANSCEIVERS] =
+      g_signal_new_class_handler("get-transceivers", t, kAction, G_CALLBACK(get_transceivers), nullptr, nullptr,
+                                 nullptr, G_TYPE_PTR_ARRAY, 0);
+  signals[SIGNAL_GET_TRANSCEIVER] =
+      g_signal_new_class_handler("get-transceiver", t, kAction, G_CALLBACK(get_transceiver), nullptr, nullptr,
+                                 nullptr, GST_RTC_TYPE_RTP_TRANSCEIVER, 1, G_TYPE_UINT);
+  signals[SIGNAL_GET_SENDERS] = g_signal_new_class_handler(
+      "get-senders", t, kAction, G_CALLBACK(get_senders), nullptr, nullptr, nullptr, G_TYPE_PTR_ARRAY, 0);
+  signals[SIGNAL_GET_RECEIVERS] = g_signal_new_class_handler(
+      "get-receivers", t, kAction, G_CALLBACK(get_receivers), nullptr, nullptr, nullptr, G_TYPE_PTR_ARRAY, 0);
+  signals[SIGNAL_CREATE_DATA_CHANNEL] = g_signal_new_class_handler(
+      "create-data-channel", t, kAction, G_CALLBACK(create_data_channel), nullptr, nullptr, nullptr,
+      GST_RTC_TYPE_DATA_CHANNEL, 2, G_TYPE_STRING, structure_type);
+  signals[SIGNAL_GET_STATS] = g_signal_new_class_handler("get-stats", t, kAction, G_CALLBACK(get_stats), nullptr,
+                                                         nullptr, nullptr, G_TYPE_NONE, 2, GST_TYPE_PAD,
+                                                         promise_type);
+  signals[SIGNAL_RESTART_ICE] = g_signal_new_class_handler("restart-ice", t, kAction, G_CALLBACK(restart_ice),
+                                                           nullptr, nullptr, nullptr, G_TYPE_NONE, 0);
+  signals[SIGNAL_GET_CONFIGURATION] =
+      g_signal_new_class_handler("get-configuration", t, kAction, G_CALLBACK(get_configuration), nullptr, nullptr,
+                                 nullptr, structure_type, 0);
+  signals[SIGNAL_SET_CONFIGURATION] =
+      g_signal_new_class_handler("set-configuration", t, kAction, G_CALLBACK(set_configuration), nullptr, nullptr,
+                                 nullptr, G_TYPE_BOOLEAN, 1, structure_type);
+  signals[SIGNAL_GENERATE_CERTIFICATE] =
+      g_signal_new_class_handler("generate-certificate", t, kAction, G_CALLBACK(generate_certificate), nullptr,
+                                 nullptr, nullptr, G_TYPE_NONE, 2, structure_type, promise_type);
+  signals[SIGNAL_ADD_TURN_SERVER] =
+      g_signal_new_class_handler("add-turn-server", t, kAction, G_CALLBACK(add_turn_server), nullptr, nullptr,
+                                 nullptr, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  signals[SIGNAL_CLOSE] = g_signal_new_class_handler("close", t, kAction, G_CALLBACK(close_connection), nullptr,
+                                                     nullptr, nullptr, G_TYPE_NONE, 0);
+
+  signals[SIGNAL_ON_NEGOTIATION_NEEDED] = g_signal_new("on-negotiation-needed", t, G_SIGNAL_RUN_LAST, 0, nullptr,
+                                                       nullptr, nullptr, G_TYPE_NONE, 0);
+  signals[SIGNAL_ON_ICE_CANDIDATE] = g_signal_new("on-ice-candidate", t, G_SIGNAL_RUN_LAST, 0, nullptr, nullptr,
+                                                  nullptr, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_ON_ICE_CANDIDATE_ERROR] = g_signal_new("on-ice-candidate-error", t, G_SIGNAL_RUN_LAST, 0, nullptr,
+                                                        nullptr, nullptr, G_TYPE_NONE, 1, structure_type);
+  signals[SIGNAL_ON_DATA_CHANNEL] = g_signal_new("on-data-channel", t, G_SIGNAL_RUN_LAST, 0, nullptr, nullptr,
+                                                 nullptr, G_TYPE_NONE, 1, GST_RTC_TYPE_DATA_CHANNEL);
+  signals[SIGNAL_ON_NEW_TRANSCEIVER] = g_signal_new("on-new-transceiver", t, G_SIGNAL_RUN_LAST, 0, nullptr,
+                                                    nullptr, nullptr, G_TYPE_NONE, 1, GST_RTC_TYPE_RTP_TRANSCEIVER);
+
+  gst_element_class_set_static_metadata(element_class, "WebRTC peer connection", "Filter/Network/WebRTC",
+                                        "A W3C RTCPeerConnection: JSEP negotiation, ICE, DTLS-SRTP and SCTP data "
+                                        "channels from the gst-rtc elements",
+                                        "gst-rtc");
+}

@@ -1,0 +1,153 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The RTCPeerConnection behind rtcpeerbin: the JSEP session (sans-IO core),
+ * the transports it plans, data channels, transceivers, states and stats.
+ * The element's action signals call the public methods from any thread;
+ * everything that changes state runs on the operations chain.
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <gst/rtc/rtc.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gstrtcpeerbin.h"
+#include "jsep.h"
+#include "peer-ops.h"
+#include "peer-transport.h"
+
+namespace gst_rtc::peer {
+
+// The rw configuration properties of the bin.
+struct Settings {
+  std::vector<std::string> ice_servers;  // stun:/turn:/turns: URLs
+  std::string stun_server;               // webrtcbin form stun://host:port
+  std::string turn_server;               // webrtcbin form turn(s)://user:pass@host:port
+  std::vector<std::string> extra_turn_servers;  // add-turn-server
+  GstRtcIceTransportPolicy ice_transport_policy = GST_RTC_ICE_TRANSPORT_POLICY_ALL;
+  GstRtcBundlePolicy bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
+  guint ice_candidate_pool_size = 0;
+  std::string certificate;  // PEM cert + key; empty: generated
+  guint latency = 50;
+  std::vector<std::string> local_addresses;
+};
+
+class PeerConnection {
+ public:
+  explicit PeerConnection(GstRtcPeerBin *bin);
+  ~PeerConnection();
+
+  // Action signals (any thread).
+  void create_offer(const GstStructure *options, GstPromise *promise);
+  void create_answer(const GstStructure *options, GstPromise *promise);
+  void set_description(bool local, const GstRtcSessionDescription *desc, GstPromise *promise);
+  void add_ice_candidate(guint mline, const gchar *candidate, GstPromise *promise);
+  GstRtcRtpTransceiver *add_transceiver(GstRtcRtpTransceiverDirection direction, GstCaps *caps);
+  GPtrArray *transceivers();
+  GPtrArray *senders();
+  GPtrArray *receivers();
+  GstRtcDataChannel *create_data_channel(const gchar *label, const GstStructure *options);
+  void get_stats(GstPad *pad, GstPromise *promise);
+  void restart_ice();
+  GstStructure *get_configuration();
+  gboolean set_configuration(const GstStructure *config);
+  void generate_certificate(const GstStructure *params, GstPromise *promise);
+  gboolean add_turn_server(const gchar *uri);
+  void close();
+  // A transceiver's direction changed or it was stopped (any thread).
+  void transceiver_changed(GstRtcRtpTransceiver *transceiver);
+  // The bin goes to NULL or is disposed: stop the chain and free everything.
+  void shutdown();
+
+  // Property reads (any thread).
+  GstRtcPeerConnectionState connection_state();
+  GstRtcIceConnectionState ice_connection_state();
+  GstRtcIceGatheringState ice_gathering_state();
+  GstRtcSignalingState signaling_state();
+  enum class Which { Local, CurrentLocal, PendingLocal, Remote, CurrentRemote, PendingRemote };
+  GstRtcSessionDescription *description(Which which);
+  GstRtcTristate can_trickle();
+  GstRtcSctpTransport *sctp_transport();
+
+  // Configuration properties (any thread). Setters of values fixed once
+  // negotiation started warn and keep the old value.
+  Settings settings();
+  void update_settings(const std::function<void(Settings &)> &change, bool bundle_change = false);
+
+ private:
+  struct SctpStream;
+  struct DescriptionCache {
+    std::optional<std::string> current_local, pending_local, current_remote, pending_remote;
+    jsep::SdpType current_local_type = jsep::SdpType::Offer, pending_local_type = jsep::SdpType::Offer,
+                  current_remote_type = jsep::SdpType::Offer, pending_remote_type = jsep::SdpType::Offer;
+    GstRtcTristate can_trickle = GST_RTC_TRISTATE_UNKNOWN;
+  };
+
+  // All below run on the chain.
+  GError *ensure_configuration();
+  jsep::IceCredentials fresh_credentials();
+  void reply_description(GstPromise *promise, const char *field, jsep::SdpType type,
+                         const jsep::SessionDescription &sdp);
+  void reject(GstPromise *promise, GError *error);  // takes the error
+  void do_create(bool offer, bool ice_restart, GstPromise *promise);
+  // type nullopt: implicit (local only): an offer or answer made here.
+  void do_set_description(bool local, std::optional<jsep::SdpType> type, const std::optional<std::string> &text,
+                          GstPromise *promise);
+  GError *apply_plan(const jsep::Plan &plan, bool local, jsep::SdpType type);
+  GError *apply_transport(const jsep::TransportPlan &tp);
+  TransportStream *stream_for(const std::string &mid);
+  void apply_data(const jsep::DataPlan &dp);
+  void start_sctp_if_ready();
+  void sync_transceivers(const jsep::Plan *plan);
+  void refresh_descriptions();
+  void update_negotiation_needed();
+  void on_candidate(const std::string &mid, std::optional<std::string> candidate);
+  void on_transport_state(const std::string &mid);
+  void update_states();
+  std::optional<guint> mline_of(const std::string &mid) const;
+  std::string local_sdp_with_candidates(const jsep::SessionDescription &sdp) const;
+  IceSettings ice_settings();
+  GstStructure *build_stats();
+  void do_close();
+  void ensure_sctp_locked();
+  TransportStream::Events transport_events();
+
+  GstRtcPeerBin *bin_;  // owns this
+  OpsChain ops_;
+  jsep::Session session_;
+  bool configured_ = false;
+  bool ice_restart_requested_ = false;
+  std::string certificate_pem_, fingerprint_;
+  std::vector<std::unique_ptr<TransportStream>> streams_;
+  std::map<std::string, std::set<std::string>> remote_candidates_added_;
+  std::map<std::string, std::optional<jsep::IceCredentials>> remote_credentials_;
+  std::map<std::string, jsep::IceCredentials> local_creds_;
+  std::map<std::string, bool> controlling_;
+  std::set<std::string> remote_eoc_;  // end-of-candidates given to the transport
+  bool local_was_offerer_ = false;     // the last completed exchange was our offer
+  bool negotiation_needed_ = false;
+
+  // Guarded by lock_: read by property getters and action signals.
+  std::mutex lock_;
+  Settings settings_;
+  bool closed_ = false;
+  bool negotiation_started_ = false;
+  GstRtcPeerConnectionState connection_state_ = GST_RTC_PEER_CONNECTION_STATE_NEW;
+  GstRtcIceConnectionState ice_connection_state_ = GST_RTC_ICE_CONNECTION_STATE_NEW;
+  GstRtcIceGatheringState ice_gathering_state_ = GST_RTC_ICE_GATHERING_STATE_NEW;
+  GstRtcSignalingState signaling_state_ = GST_RTC_SIGNALING_STATE_STABLE;
+  DescriptionCache descriptions_;
+  std::unique_ptr<SctpStream> sctp_;
+  std::vector<GstRtcRtpTransceiver *> transceivers_;  // owned refs, parallel to session_.transceivers()
+  std::vector<GstRtcDataChannel *> channels_;         // owned refs, for stats and close
+};
+
+}  // namespace gst_rtc::peer
