@@ -990,13 +990,14 @@ static void gst_rtc_nice_transport_class_init(GstRtcNiceTransportClass *klass) {
    * GstRtcNiceTransport:disconnect-timeout:
    *
    * W3C `disconnected`: nothing received from the peer for this many
-   * milliseconds while connected (libnice itself reports only connected and
-   * failed). The next datagram makes the transport connected again; consent
+   * milliseconds while connected and sending (libnice itself reports only
+   * connected and failed, and answers consent checks without telling us, so
+   * a link idle both ways stays connected). The next datagram makes the transport connected again; consent
    * expiry still fails it. 0 disables. Set before gathering.
    */
   props[PROP_DISCONNECT_TIMEOUT] = g_param_spec_uint("disconnect-timeout", "Disconnect timeout",
-                                                     "Milliseconds without a received datagram before a "
-                                                     "connected transport reports disconnected (0 = never). "
+                                                     "Milliseconds without a received datagram while sending "
+                                                     "before a connected transport reports disconnected (0 = never). "
                                                      "Set before gathering",
                                                      0, G_MAXUINT, 6000, kRw);
   /**

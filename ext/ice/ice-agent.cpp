@@ -562,6 +562,7 @@ jsep::Result<std::size_t> IceAgent::send(const std::uint8_t *data, std::size_t s
       return jsep::make_error(jsep::ErrorCode::InvalidState, "ICE transport is not connected");
     return jsep::make_error(jsep::ErrorCode::Operation, "send failed");
   }
+  note_sent();
   return static_cast<std::size_t>(n);
 }
 
@@ -596,6 +597,7 @@ jsep::Result<std::size_t> IceAgent::send_batch(const Datagram *datagrams, std::s
     // like any datagram the network loses.
     if (static_cast<std::size_t>(sent) < n) break;
   }
+  if (done > 0) note_sent();
   return done;
 }
 
@@ -678,7 +680,7 @@ void IceAgent::on_component_state(NiceAgent *, guint, guint, guint state, gpoint
       self->was_connected_ = true;
       self->live_state_ = TransportState::Connected;
       self->idle_disconnected_ = false;
-      self->last_rx_ = g_get_monotonic_time();
+      self->note_received();
       self->start_idle_timer();
       self->set_state(TransportState::Connected);
       break;
@@ -690,7 +692,7 @@ void IceAgent::on_component_state(NiceAgent *, guint, guint, guint state, gpoint
       else
         self->live_state_ = TransportState::Connected;
       self->idle_disconnected_ = false;
-      self->last_rx_ = g_get_monotonic_time();
+      self->note_received();
       self->start_idle_timer();
       self->set_state(self->live_state_);
       break;
@@ -729,11 +731,35 @@ void IceAgent::start_idle_timer() {
   g_source_attach(idle_timer_.get(), ctx_->main_context());
 }
 
+void IceAgent::note_received() {
+  last_rx_.store(g_get_monotonic_time(), std::memory_order_relaxed);
+  first_unanswered_tx_.store(0, std::memory_order_relaxed);
+}
+
+void IceAgent::note_sent() {
+  // A datagram sent soon after one arrived answers it (an ACK, a SACK):
+  // only one sent after a pause is a question that wants an answer.
+  if (first_unanswered_tx_.load(std::memory_order_relaxed) != 0) return;
+  const gint64 now = g_get_monotonic_time();
+  if (now - last_rx_.load(std::memory_order_relaxed) > kReplyWindow)
+    first_unanswered_tx_.store(now, std::memory_order_relaxed);
+}
+
 gboolean IceAgent::on_idle_tick(gpointer data) {
   auto *self = static_cast<IceAgent *>(data);
   TransportState s = self->state_.load();
+  // Silence alone is not a loss: libnice answers the peer's consent checks
+  // and never shows us its answers, so a link idle both ways would look
+  // dead. Disconnected means: nothing heard for the timeout although we
+  // spoke (not merely acknowledged what came last) and got no answer
+  // within the grace time. A data channel's SCTP heartbeats are such
+  // speech on an idle channel.
+  const gint64 now = g_get_monotonic_time();
+  const gint64 timeout = gint64(self->config_.disconnect_timeout_ms) * 1000;
+  const gint64 asked = self->first_unanswered_tx_.load(std::memory_order_relaxed);
   if ((s == TransportState::Connected || s == TransportState::Completed) &&
-      g_get_monotonic_time() - self->last_rx_ > gint64(self->config_.disconnect_timeout_ms) * 1000) {
+      now - self->last_rx_.load(std::memory_order_relaxed) > timeout && asked != 0 &&
+      now - asked > std::min<gint64>(timeout / 2, kAnswerGrace)) {
     g_debug("%p nothing received for %u ms: disconnected", static_cast<void *>(self),
             self->config_.disconnect_timeout_ms);
     self->idle_disconnected_ = true;
@@ -744,7 +770,7 @@ gboolean IceAgent::on_idle_tick(gpointer data) {
 
 void IceAgent::on_recv(NiceAgent *, guint, guint, guint len, gchar *buf, gpointer data) {
   auto *self = static_cast<IceAgent *>(data);
-  self->last_rx_ = g_get_monotonic_time();
+  self->note_received();
   if (self->idle_disconnected_ && self->state_.load() == TransportState::Disconnected) {
     self->idle_disconnected_ = false;
     self->set_state(self->live_state_);

@@ -250,8 +250,16 @@ class IceAgent {
   SourcePtr lookup_timer_;
   // The TURN servers handed to libnice (resolved), see turn_servers().
   std::vector<TurnServer> turn_servers_;
-  // Monotonic µs of the last datagram received (network thread).
-  gint64 last_rx_ = 0;
+  // Monotonic µs of the last datagram received.
+  std::atomic<gint64> last_rx_{0};
+  // Monotonic µs of the first datagram sent after a pause of kReplyWindow
+  // since the last one received, 0 once the peer was heard again (sending
+  // threads and the network thread).
+  std::atomic<gint64> first_unanswered_tx_{0};
+  static constexpr gint64 kReplyWindow = 500 * 1000;
+  static constexpr gint64 kAnswerGrace = 2000 * 1000;
+  void note_received();
+  void note_sent();
 
   std::atomic<TransportState> state_{TransportState::New};
   std::atomic<GatheringState> gathering_{GatheringState::New};
