@@ -276,7 +276,7 @@ static void gst_rtc_peer_bin_set_property(GObject *object, guint id, const GValu
     }
     case PROP_BUNDLE_POLICY: {
       auto v = GstRtcBundlePolicy(g_value_get_enum(value));
-      pc->update_settings([&](Settings &s) { s.bundle_policy = v; }, true);
+      pc->update_settings([&](Settings &s) { s.bundle_policy = v; }, "bundle-policy");
       break;
     }
     case PROP_ICE_CANDIDATE_POOL_SIZE: {
@@ -286,7 +286,7 @@ static void gst_rtc_peer_bin_set_property(GObject *object, guint id, const GValu
     }
     case PROP_CERTIFICATE: {
       std::string v = g_value_get_string(value) ? g_value_get_string(value) : "";
-      pc->update_settings([&](Settings &s) { s.certificate = v; });
+      pc->update_settings([&](Settings &s) { s.certificate = v; }, "certificate");
       break;
     }
     case PROP_LATENCY: {

@@ -231,7 +231,9 @@ struct PeerConnection::SctpStream {
   }
 };
 
-PeerConnection::PeerConnection(GstRtcPeerBin *bin) : bin_(bin) {}
+PeerConnection::PeerConnection(GstRtcPeerBin *bin) : bin_(bin) {
+  prepare();
+}
 
 PeerConnection::~PeerConnection() {
   shutdown();
@@ -256,28 +258,56 @@ jsep::IceCredentials PeerConnection::fresh_credentials() {
   return jsep::IceCredentials{random_ice_chars(8), random_ice_chars(24)};
 }
 
-GError *PeerConnection::ensure_configuration() {
-  if (configured_) return nullptr;
-  Settings s = settings();
+GError *PeerConnection::ensure_certificate() {
+  if (configured_) return nullptr;  // the fingerprint is in the descriptions now
+  const std::string wanted = settings().certificate;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (!certificate_pem_.empty() && (wanted.empty() || wanted == certificate_pem_)) return nullptr;
+  }
   GstElement *probe = gst_element_factory_make("rtcdtlssrtpenc", nullptr);
   if (!probe)
     return g_error_new_literal(GST_RTC_ERROR, GST_RTC_ERROR_OPERATION,
                                "element rtcdtlssrtpenc is not available (plugin rtcdtls missing?)");
   gst_object_ref_sink(probe);
-  if (!s.certificate.empty()) g_object_set(probe, "certificate", s.certificate.c_str(), nullptr);
+  if (!wanted.empty()) g_object_set(probe, "certificate", wanted.c_str(), nullptr);
   gchar *pem = nullptr, *fp = nullptr;
   g_object_get(probe, "certificate", &pem, "fingerprint", &fp, nullptr);
   gst_object_unref(probe);
-  if (!pem || !fp || !*fp) {
-    g_free(pem);
-    g_free(fp);
-    return g_error_new_literal(GST_RTC_ERROR, GST_RTC_ERROR_INVALID_ACCESS,
-                               "the certificate is not a usable PEM certificate and private key");
+  GError *error = nullptr;
+  if (!pem || !fp || !*fp || strchr(fp, ' ') == nullptr) {
+    error = g_error_new_literal(GST_RTC_ERROR, GST_RTC_ERROR_INVALID_ACCESS,
+                                "the certificate is not a usable PEM certificate and private key");
+  } else {
+    std::lock_guard<std::mutex> guard(lock_);
+    certificate_pem_ = pem;
+    fingerprint_ = fp;
   }
-  certificate_pem_ = pem;
-  fingerprint_ = fp;
   g_free(pem);
   g_free(fp);
+  return error;
+}
+
+void PeerConnection::prepare() {
+  // What a browser does in the RTCPeerConnection constructor: the
+  // certificate exists before the first offer. The transport plugins are
+  // loaded now too, not in the middle of the first negotiation.
+  for (const char *name : {"rtcicesrc", "rtcsctpenc"}) {
+    if (GstElementFactory *f = gst_element_factory_find(name)) {
+      if (GstPluginFeature *loaded = gst_plugin_feature_load(GST_PLUGIN_FEATURE(f))) gst_object_unref(loaded);
+      gst_object_unref(f);
+    }
+  }
+  if (GError *e = ensure_certificate()) {
+    GST_DEBUG_OBJECT(bin_, "no certificate yet: %s", e->message);
+    g_error_free(e);
+  }
+}
+
+GError *PeerConnection::ensure_configuration() {
+  if (configured_) return nullptr;
+  Settings s = settings();
+  if (GError *e = ensure_certificate()) return e;
 
   jsep::Configuration config;
   switch (s.bundle_policy) {
@@ -1295,10 +1325,10 @@ Settings PeerConnection::settings() {
   return settings_;
 }
 
-void PeerConnection::update_settings(const std::function<void(Settings &)> &change, bool bundle_change) {
+void PeerConnection::update_settings(const std::function<void(Settings &)> &change, const char *fixed_name) {
   std::lock_guard<std::mutex> guard(lock_);
-  if (bundle_change && negotiation_started_) {
-    GST_WARNING_OBJECT(bin_, "bundle-policy cannot change once negotiation started (InvalidModificationError)");
+  if (fixed_name && negotiation_started_) {
+    GST_WARNING_OBJECT(bin_, "%s cannot change once negotiation started (InvalidModificationError)", fixed_name);
     return;
   }
   change(settings_);
@@ -1319,7 +1349,11 @@ GstStructure *PeerConnection::get_configuration() {
     gst_value_array_append_and_take_value(&arr, &v);
   }
   gst_structure_take_value(out, "ice-servers", &arr);
-  std::string cert = s.certificate.empty() ? certificate_pem_ : s.certificate;
+  std::string cert;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    cert = s.certificate.empty() ? certificate_pem_ : s.certificate;
+  }
   if (!cert.empty()) gst_structure_set(out, "certificate", G_TYPE_STRING, cert.c_str(), nullptr);
   return out;
 }

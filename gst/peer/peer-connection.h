@@ -77,10 +77,10 @@ class PeerConnection {
   GstRtcTristate can_trickle();
   GstRtcSctpTransport *sctp_transport();
 
-  // Configuration properties (any thread). Setters of values fixed once
-  // negotiation started warn and keep the old value.
+  // Configuration properties (any thread). A value fixed once negotiation
+  // started (`fixed_name` names it) warns and keeps the old value.
   Settings settings();
-  void update_settings(const std::function<void(Settings &)> &change, bool bundle_change = false);
+  void update_settings(const std::function<void(Settings &)> &change, const char *fixed_name = nullptr);
 
  private:
   struct SctpStream;
@@ -92,6 +92,8 @@ class PeerConnection {
   };
 
   // All below run on the chain.
+  void prepare();
+  GError *ensure_certificate();
   GError *ensure_configuration();
   jsep::IceCredentials fresh_credentials();
   void reply_description(GstPromise *promise, const char *field, jsep::SdpType type,
@@ -125,7 +127,7 @@ class PeerConnection {
   jsep::Session session_;
   bool configured_ = false;
   bool ice_restart_requested_ = false;
-  std::string certificate_pem_, fingerprint_;
+  std::string certificate_pem_, fingerprint_;  // written under lock_
   std::vector<std::unique_ptr<TransportStream>> streams_;
   std::map<std::string, std::set<std::string>> remote_candidates_added_;
   std::map<std::string, std::optional<jsep::IceCredentials>> remote_credentials_;
