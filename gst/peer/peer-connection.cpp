@@ -680,7 +680,7 @@ void PeerConnection::ensure_sctp_locked() {
   // DTLS transport and know their role.
   for (GstElement *e : {s->enc, s->dec}) {
     gst_element_set_locked_state(e, TRUE);
-    gst_bin_add(GST_BIN(bin_), GST_ELEMENT(gst_object_ref(e)));
+    gst_bin_add(GST_BIN(bin_), e);  // not floating: the bin takes its own reference
   }
   sctp_ = std::move(s);
 }

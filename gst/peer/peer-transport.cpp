@@ -150,8 +150,8 @@ void TransportStream::set_dtls_client(bool client) {
   }
   client_ = client;
   g_object_set(dtlsenc_, "is-client", client, nullptr);
-  gst_bin_add_many(bin_, GST_ELEMENT(gst_object_ref(icesrc_)), GST_ELEMENT(gst_object_ref(dtlsdec_)),
-                   GST_ELEMENT(gst_object_ref(dtlsenc_)), GST_ELEMENT(gst_object_ref(icesink_)), nullptr);
+  // Not floating (we hold a reference): the bin takes one of its own.
+  gst_bin_add_many(bin_, icesrc_, dtlsdec_, dtlsenc_, icesink_, nullptr);
   added_ = true;
   if (!gst_element_link(icesrc_, dtlsdec_) || !gst_element_link(dtlsenc_, icesink_))
     GST_ERROR_OBJECT(bin_, "transport %s: could not link the transport elements", mid_.c_str());
