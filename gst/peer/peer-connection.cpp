@@ -941,6 +941,12 @@ void PeerConnection::add_ice_candidate(guint mline, const gchar *candidate, GstP
       reject(promise, closed_error());
       return done();
     }
+    if (!session_.remote_description()) {
+      // W3C: checked before the candidate is looked at.
+      reject(promise, g_error_new_literal(GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+                                          "add-ice-candidate before a remote description"));
+      return done();
+    }
     std::optional<jsep::Candidate> cand;
     if (text) {
       auto parsed = jsep::parse_candidate(*text);
@@ -1029,11 +1035,14 @@ void PeerConnection::update_states() {
         case GST_RTC_DTLS_TRANSPORT_STATE_FAILED: ++dtls_failed; break;
         case GST_RTC_DTLS_TRANSPORT_STATE_CLOSED: break;
       }
-      switch (gst_rtc_ice_transport_get_gathering_state(s->ice())) {
-        case GST_RTC_ICE_GATHERING_STATE_NEW: ++g_new; break;
-        case GST_RTC_ICE_GATHERING_STATE_GATHERING: ++g_gathering; break;
-        case GST_RTC_ICE_GATHERING_STATE_COMPLETE: ++g_complete; break;
-      }
+      // Complete once its end-of-candidates was handled here, so that the
+      // local description holds every candidate when the state says so.
+      if (s->gathering_complete())
+        ++g_complete;
+      else if (gst_rtc_ice_transport_get_gathering_state(s->ice()) == GST_RTC_ICE_GATHERING_STATE_NEW)
+        ++g_new;
+      else
+        ++g_gathering;
     }
     // W3C RTCIceConnectionState / RTCPeerConnectionState / RTCIceGatheringState.
     if (ice_failed)
@@ -1070,19 +1079,32 @@ void PeerConnection::update_states() {
     else
       gathering = GST_RTC_ICE_GATHERING_STATE_NEW;
   }
-  bool ice_changed, pc_changed, gathering_changed;
+  // Events are handled after the fact, so a transport may have passed a
+  // state by the time it is looked at (gathering -> complete within a
+  // millisecond): the W3C sequences keep their intermediate step.
+  if (gathering == GST_RTC_ICE_GATHERING_STATE_COMPLETE)
+    set_state(ice_gathering_state_, GST_RTC_ICE_GATHERING_STATE_NEW, GST_RTC_ICE_GATHERING_STATE_GATHERING,
+              PeerProp::IceGatheringState);
+  set_state(ice_gathering_state_, gathering, gathering, PeerProp::IceGatheringState);
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_CONNECTED || ice == GST_RTC_ICE_CONNECTION_STATE_COMPLETED)
+    set_state(ice_connection_state_, GST_RTC_ICE_CONNECTION_STATE_NEW, GST_RTC_ICE_CONNECTION_STATE_CHECKING,
+              PeerProp::IceConnectionState);
+  set_state(ice_connection_state_, ice, ice, PeerProp::IceConnectionState);
+  if (pc == GST_RTC_PEER_CONNECTION_STATE_CONNECTED)
+    set_state(connection_state_, GST_RTC_PEER_CONNECTION_STATE_NEW, GST_RTC_PEER_CONNECTION_STATE_CONNECTING,
+              PeerProp::ConnectionState);
+  set_state(connection_state_, pc, pc, PeerProp::ConnectionState);
+}
+
+template <class E>
+void PeerConnection::set_state(E &field, E from, E to, PeerProp prop) {
+  // `from == to`: from any other state.
   {
     std::lock_guard<std::mutex> guard(lock_);
-    ice_changed = ice_connection_state_ != ice;
-    pc_changed = connection_state_ != pc;
-    gathering_changed = ice_gathering_state_ != gathering;
-    ice_connection_state_ = ice;
-    connection_state_ = pc;
-    ice_gathering_state_ = gathering;
+    if (field == to || (from != to && field != from)) return;
+    field = to;
   }
-  if (gathering_changed) gst_rtc_peer_bin_notify(bin_, PeerProp::IceGatheringState);
-  if (ice_changed) gst_rtc_peer_bin_notify(bin_, PeerProp::IceConnectionState);
-  if (pc_changed) gst_rtc_peer_bin_notify(bin_, PeerProp::ConnectionState);
+  gst_rtc_peer_bin_notify(bin_, prop);
 }
 
 void PeerConnection::refresh_descriptions() {
@@ -1167,6 +1189,39 @@ GstStructure *candidate_stats(const char *type, const std::string &id, double ts
   return s;
 }
 
+// The base64 body of the first certificate in a PEM text (W3C
+// RTCCertificateStats.base64Certificate: DER in base64, no armour).
+std::string pem_certificate_base64(const std::string &pem) {
+  const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+  const auto b = pem.find(begin);
+  const auto e = b == std::string::npos ? std::string::npos : pem.find(end, b);
+  std::string out;
+  if (e == std::string::npos) return out;
+  for (char ch : pem.substr(b + begin.size(), e - b - begin.size()))
+    if (!g_ascii_isspace(ch)) out += ch;
+  return out;
+}
+
+// "AB:CD:..." SHA-256 of the DER a base64 text holds.
+std::string sha256_fingerprint(const std::string &b64) {
+  gsize len = 0;
+  guchar *der = g_base64_decode(b64.c_str(), &len);
+  guint8 digest[32];
+  gsize n = sizeof digest;
+  GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+  g_checksum_update(sum, der, len);
+  g_checksum_get_digest(sum, digest, &n);
+  g_checksum_free(sum);
+  g_free(der);
+  std::string out;
+  char hex[4];
+  for (gsize i = 0; i < n; ++i) {
+    g_snprintf(hex, sizeof hex, i ? ":%02X" : "%02X", digest[i]);
+    out += hex;
+  }
+  return out;
+}
+
 std::string id_safe(std::string s) {
   for (char &c : s)
     if (!g_ascii_isalnum(c)) c = '_';
@@ -1200,6 +1255,11 @@ GstStructure *PeerConnection::build_stats() {
     gst_structure_set(s, "label", G_TYPE_STRING, label ? label : "", "protocol", G_TYPE_STRING,
                       protocol ? protocol : "", "data-channel-identifier", G_TYPE_INT, id, "state", G_TYPE_STRING,
                       v ? v->value_nick : "?", "buffered-amount", G_TYPE_UINT64, buffered, nullptr);
+    if (GstStructure *counters = gst_rtc_data_channel_get_stats(c)) {
+      for (const char *f : {"messages-sent", "bytes-sent", "messages-received", "bytes-received"})
+        if (const GValue *cv = gst_structure_get_value(counters, f)) gst_structure_set_value(s, f, cv);
+      gst_structure_free(counters);
+    }
     g_type_class_unref(k);
     g_free(label);
     g_free(protocol);
@@ -1214,12 +1274,7 @@ GstStructure *PeerConnection::build_stats() {
   if (!fingerprint_.empty()) {
     GstStructure *cert = stats_object("certificate", "CERTlocal", ts);
     const auto space = fingerprint_.find(' ');
-    std::string der;
-    const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
-    const auto b = certificate_pem_.find(begin), e = certificate_pem_.find(end);
-    if (b != std::string::npos && e != std::string::npos)
-      for (char ch : certificate_pem_.substr(b + begin.size(), e - b - begin.size()))
-        if (!g_ascii_isspace(ch)) der += ch;
+    const std::string der = pem_certificate_base64(certificate_pem_);
     gst_structure_set(cert, "fingerprint", G_TYPE_STRING, fingerprint_.substr(space + 1).c_str(),
                       "fingerprint-algorithm", G_TYPE_STRING, fingerprint_.substr(0, space).c_str(),
                       "base64-certificate", G_TYPE_STRING, der.c_str(), nullptr);
@@ -1256,7 +1311,9 @@ GstStructure *PeerConnection::build_stats() {
       gst_structure_set(t, "remote-certificate-id", G_TYPE_STRING, ("CERTremote" + id_safe(stream->mid())).c_str(),
                         nullptr);
       GstStructure *rc = stats_object("certificate", "CERTremote" + id_safe(stream->mid()), ts);
-      gst_structure_set(rc, "base64-certificate", G_TYPE_STRING, remote_pem, nullptr);
+      const std::string b64 = pem_certificate_base64(remote_pem);
+      gst_structure_set(rc, "base64-certificate", G_TYPE_STRING, b64.c_str(), "fingerprint", G_TYPE_STRING,
+                        sha256_fingerprint(b64).c_str(), "fingerprint-algorithm", G_TYPE_STRING, "sha-256", nullptr);
       add_object(out, "CERTremote" + id_safe(stream->mid()), rc);
       g_free(remote_pem);
     }

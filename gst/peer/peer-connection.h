@@ -114,6 +114,10 @@ class PeerConnection {
   void on_candidate(const std::string &mid, std::optional<std::string> candidate);
   void on_transport_state(const std::string &mid);
   void update_states();
+  // Moves `field` (under lock_) to `to` when it is `from` (any state when
+  // from == to) and notifies `prop`.
+  template <class E>
+  void set_state(E &field, E from, E to, PeerProp prop);
   std::optional<guint> mline_of(const std::string &mid) const;
   std::string local_sdp_with_candidates(const jsep::SessionDescription &sdp) const;
   IceSettings ice_settings();

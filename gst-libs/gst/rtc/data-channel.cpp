@@ -6,6 +6,8 @@
 #include <gst/rtc/rtc-enumtypes.h>
 #include <gst/rtc/rtc-error.h>
 
+#include <cstring>
+
 #include "rtc-private.h"
 
 #define GST_CAT_DEFAULT gst_rtc_lib_debug
@@ -49,6 +51,8 @@ struct DataChannelImpl {
   guint64 buffered_amount = 0;
   guint64 buffered_amount_low_threshold = 0;
   bool closing_locally = false;  // close() was called: no on-closing (W3C)
+  // W3C RTCDataChannelStats counters (payload bytes).
+  guint64 messages_sent = 0, bytes_sent = 0, messages_received = 0, bytes_received = 0;
 };
 
 enum {
@@ -468,6 +472,20 @@ static gboolean finish_send(GstRtcDataChannel *channel, gboolean ok, ErrorBox &l
  *   %GST_RTC_ERROR_TYPE for a message larger than the SCTP transport's
  *   max-message-size)
  */
+static void count_sent(GstRtcDataChannel *channel, gsize bytes) {
+  DataChannelImpl *impl = impl_of(channel);
+  std::lock_guard<std::mutex> guard(impl->lock);
+  impl->messages_sent++;
+  impl->bytes_sent += bytes;
+}
+
+static void count_received(GstRtcDataChannel *channel, gsize bytes) {
+  DataChannelImpl *impl = impl_of(channel);
+  std::lock_guard<std::mutex> guard(impl->lock);
+  impl->messages_received++;
+  impl->bytes_received += bytes;
+}
+
 gboolean gst_rtc_data_channel_send_data(GstRtcDataChannel *channel, GBytes *data, GError **error) {
   g_return_val_if_fail(GST_RTC_IS_DATA_CHANNEL(channel), FALSE);
   g_return_val_if_fail(error == nullptr || *error == nullptr, FALSE);
@@ -477,6 +495,7 @@ gboolean gst_rtc_data_channel_send_data(GstRtcDataChannel *channel, GBytes *data
   ErrorBox local;
   gboolean ok = klass->send_data(channel, data ? data : empty, local.out());
   if (empty) g_bytes_unref(empty);
+  if (ok) count_sent(channel, data ? g_bytes_get_size(data) : 0);
   return finish_send(channel, ok, local, error);
 }
 
@@ -503,6 +522,7 @@ gboolean gst_rtc_data_channel_send_string(GstRtcDataChannel *channel, const gcha
   }
   ErrorBox local;
   gboolean ok = klass->send_string(channel, str ? str : "", local.out());
+  if (ok) count_sent(channel, str ? strlen(str) : 0);
   return finish_send(channel, ok, local, error);
 }
 
@@ -661,6 +681,7 @@ void gst_rtc_data_channel_set_buffered_amount(GstRtcDataChannel *channel, guint6
  */
 void gst_rtc_data_channel_emit_message_data(GstRtcDataChannel *channel, GBytes *data) {
   g_return_if_fail(GST_RTC_IS_DATA_CHANNEL(channel));
+  count_received(channel, data ? g_bytes_get_size(data) : 0);
   g_signal_emit(channel, signals[SIGNAL_ON_MESSAGE_DATA], 0, data);
 }
 
@@ -673,6 +694,7 @@ void gst_rtc_data_channel_emit_message_data(GstRtcDataChannel *channel, GBytes *
  */
 void gst_rtc_data_channel_emit_message_string(GstRtcDataChannel *channel, const gchar *str) {
   g_return_if_fail(GST_RTC_IS_DATA_CHANNEL(channel));
+  count_received(channel, str ? strlen(str) : 0);
   g_signal_emit(channel, signals[SIGNAL_ON_MESSAGE_STRING], 0, str);
 }
 
@@ -689,4 +711,25 @@ void gst_rtc_data_channel_emit_error(GstRtcDataChannel *channel, const GError *e
   g_return_if_fail(error != nullptr);
   GST_INFO_OBJECT(channel, "error: %s", error->message);
   g_signal_emit(channel, signals[SIGNAL_ON_ERROR], 0, error);
+}
+
+/**
+ * gst_rtc_data_channel_get_stats:
+ * @channel: a #GstRtcDataChannel
+ *
+ * The counters of W3C `RTCDataChannelStats`: messages and payload bytes
+ * sent (accepted by send-data / send-string) and received (delivered by
+ * on-message-data / on-message-string).
+ *
+ * Returns: (transfer full): a structure `data-channel-counters` with
+ *   #guint64 fields `messages-sent`, `bytes-sent`, `messages-received`,
+ *   `bytes-received`
+ */
+GstStructure *gst_rtc_data_channel_get_stats(GstRtcDataChannel *channel) {
+  g_return_val_if_fail(GST_RTC_IS_DATA_CHANNEL(channel), nullptr);
+  DataChannelImpl *impl = impl_of(channel);
+  std::lock_guard<std::mutex> guard(impl->lock);
+  return gst_structure_new("data-channel-counters", "messages-sent", G_TYPE_UINT64, impl->messages_sent,
+                           "bytes-sent", G_TYPE_UINT64, impl->bytes_sent, "messages-received", G_TYPE_UINT64,
+                           impl->messages_received, "bytes-received", G_TYPE_UINT64, impl->bytes_received, nullptr);
 }

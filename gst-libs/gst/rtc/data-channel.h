@@ -60,6 +60,9 @@ GstRtcDataChannelState gst_rtc_data_channel_get_ready_state(GstRtcDataChannel *c
 GST_RTC_API
 guint64 gst_rtc_data_channel_get_buffered_amount(GstRtcDataChannel *channel);
 
+GST_RTC_API
+GstStructure *gst_rtc_data_channel_get_stats(GstRtcDataChannel *channel);
+
 /* For implementations (the SCTP plugin and rtcpeerbin). */
 
 GST_RTC_API
