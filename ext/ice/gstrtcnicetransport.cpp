@@ -75,6 +75,7 @@ enum {
   PROP_REMOTE_CANDIDATES,
   PROP_RECEIVED,
   PROP_RECEIVE_DROPPED,
+  PROP_STATS,
   N_PROPS
 };
 enum { SIGNAL_ON_ICE_CANDIDATE_ERROR, N_SIGNALS };
@@ -181,6 +182,10 @@ struct GstRtcNiceTransportPrivate {
   bool flushing = false;
   guint64 received = 0;
   guint64 receive_dropped = 0;
+
+  // W3C transport / candidate-pair counters: datagrams and bytes that went
+  // to the socket, and that came from the peer (before the source queue).
+  std::atomic<guint64> packets_sent{0}, bytes_sent{0}, packets_received{0}, bytes_received{0};
 };
 
 struct _GstRtcNiceTransport {
@@ -254,6 +259,8 @@ static void on_receive(GstRtcNiceTransport *self, const std::uint8_t *data, std:
     GST_LOG_OBJECT(self, "dropping a %zu-byte STUN message libnice passed up as data", size);
     return;
   }
+  p->packets_received.fetch_add(1, std::memory_order_relaxed);
+  p->bytes_received.fetch_add(size, std::memory_order_relaxed);
   {
     // Checked before allocating: a stopped source costs no buffer.
     std::lock_guard guard(p->queue_lock);
@@ -593,6 +600,8 @@ guint gst_rtc_nice_transport_send(GstRtcNiceTransport *self, GstBuffer *buffer, 
     ++*dropped;
     return 0;
   }
+  self->priv->packets_sent.fetch_add(1, std::memory_order_relaxed);
+  self->priv->bytes_sent.fetch_add(map.size, std::memory_order_relaxed);
   return 1;
 }
 
@@ -627,6 +636,10 @@ guint gst_rtc_nice_transport_send_list(GstRtcNiceTransport *self, GstBufferList 
       ++k;
     }
     guint sent = r ? static_cast<guint>(*r) : 0;
+    guint64 bytes = 0;
+    for (guint i = 0; i < sent; ++i) bytes += grams[i].size;
+    self->priv->packets_sent.fetch_add(sent, std::memory_order_relaxed);
+    self->priv->bytes_sent.fetch_add(bytes, std::memory_order_relaxed);
     sent_total += sent;
     *dropped += mapped - sent;
   }
@@ -781,6 +794,14 @@ static void gst_rtc_nice_transport_get_property(GObject *object, guint prop_id, 
   if (prop_id == PROP_CONTROLLING) {
     g_value_set_boolean(
         value, gst_rtc_ice_transport_get_role(GST_RTC_ICE_TRANSPORT(self)) == GST_RTC_ICE_ROLE_CONTROLLING);
+    return;
+  }
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed(value, gst_structure_new("ice-transport-stats", "packets-sent", G_TYPE_UINT64,
+                                                p->packets_sent.load(), "bytes-sent", G_TYPE_UINT64,
+                                                p->bytes_sent.load(), "packets-received", G_TYPE_UINT64,
+                                                p->packets_received.load(), "bytes-received", G_TYPE_UINT64,
+                                                p->bytes_received.load(), nullptr));
     return;
   }
   if (prop_id == PROP_RECEIVED || prop_id == PROP_RECEIVE_DROPPED) {
@@ -1055,6 +1076,16 @@ static void gst_rtc_nice_transport_class_init(GstRtcNiceTransportClass *klass) {
    *
    * Datagrams dropped because rtcicesrc did not take them (queue full).
    */
+  /**
+   * GstRtcNiceTransport:stats:
+   *
+   * Counters for W3C transport and candidate-pair stats: `packets-sent`,
+   * `bytes-sent` (datagrams the socket took), `packets-received`,
+   * `bytes-received` (datagrams from the peer, STUN excluded), all #guint64.
+   */
+  props[PROP_STATS] = g_param_spec_boxed("stats", "Statistics",
+                                         "Datagrams and bytes sent and received (W3C transport counters)",
+                                         gst_structure_get_type(), kRo);
   props[PROP_RECEIVE_DROPPED] =
       g_param_spec_uint64("receive-dropped", "Receive dropped",
                           "Datagrams dropped because no rtcicesrc took them", 0, G_MAXUINT64, 0, kRo);

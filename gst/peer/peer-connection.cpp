@@ -1297,15 +1297,15 @@ GstStructure *PeerConnection::build_stats() {
     auto creds = local_creds_.find(stream->mid());
     if (creds != local_creds_.end())
       gst_structure_set(t, "ice-local-username-fragment", G_TYPE_STRING, creds->second.ufrag.c_str(), nullptr);
-    GstStructure *dstats = nullptr;
-    g_object_get(stream->dtlsenc(), "stats", &dstats, nullptr);
-    if (dstats) {
-      for (const char *f : {"bytes-sent", "bytes-received", "packets-sent", "packets-received"}) {
-        const GValue *v = gst_structure_get_value(dstats, f);
-        if (v) gst_structure_set_value(t, f, v);
-      }
-      gst_structure_free(dstats);
-    }
+    // Wire counters (the ICE transport's) on the transport and its pair.
+    GstStructure *counters = nullptr;
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "stats")) g_object_get(ice, "stats", &counters, nullptr);
+    auto copy_counters = [counters](GstStructure *to) {
+      if (!counters) return;
+      for (const char *f : {"bytes-sent", "bytes-received", "packets-sent", "packets-received"})
+        if (const GValue *v = gst_structure_get_value(counters, f)) gst_structure_set_value(to, f, v);
+    };
+    copy_counters(t);
     gchar *remote_pem = gst_rtc_dtls_transport_get_remote_certificate(dtls);
     if (remote_pem) {
       gst_structure_set(t, "remote-certificate-id", G_TYPE_STRING, ("CERTremote" + id_safe(stream->mid())).c_str(),
@@ -1317,34 +1317,42 @@ GstStructure *PeerConnection::build_stats() {
       add_object(out, "CERTremote" + id_safe(stream->mid()), rc);
       g_free(remote_pem);
     }
-    int n = 0;
-    for (const auto &c : stream->local_candidates())
-      add_object(out, "L" + id_safe(stream->mid()) + "_" + std::to_string(n),
-                 candidate_stats("local-candidate", "L" + id_safe(stream->mid()) + "_" + std::to_string(n), ts, c,
-                                 tid)),
-          ++n;
-    n = 0;
-    for (const auto &c : remote_candidates_added_[stream->mid()])
-      add_object(out, "R" + id_safe(stream->mid()) + "_" + std::to_string(n),
-                 candidate_stats("remote-candidate", "R" + id_safe(stream->mid()) + "_" + std::to_string(n), ts, c,
-                                 tid)),
-          ++n;
+    // One object per candidate, keyed by what identifies it on the wire
+    // (the selected pair names the same objects; a peer-reflexive one
+    // learned from checks gets its own).
+    std::map<std::string, std::string> ids;  // "L|R" + address/port/transport -> id
+    auto candidate_id = [&](const char *type, char side, const std::string &text) {
+      auto c = jsep::parse_candidate(text);
+      const std::string key = c.ok() ? std::string(1, side) + c->address + "/" + std::to_string(c->port) + "/" +
+                                           (c->is_tcp() ? "tcp" : "udp")
+                                     : std::string(1, side) + text;
+      auto it = ids.find(key);
+      if (it != ids.end()) return it->second;
+      const std::string id = std::string(1, side) + id_safe(stream->mid()) + "_" + std::to_string(ids.size());
+      ids.emplace(key, id);
+      add_object(out, id, candidate_stats(type, id, ts, text, tid));
+      return id;
+    };
+    for (const auto &c : stream->local_candidates()) candidate_id("local-candidate", 'L', c);
+    for (const auto &c : remote_candidates_added_[stream->mid()]) candidate_id("remote-candidate", 'R', c);
     if (GstStructure *pair = gst_rtc_ice_transport_get_selected_candidate_pair(ice)) {
       const std::string pid = "CP" + id_safe(stream->mid());
       const gchar *local = gst_structure_get_string(pair, "local");
       const gchar *remote = gst_structure_get_string(pair, "remote");
-      if (local) add_object(out, pid + "L", candidate_stats("local-candidate", pid + "L", ts, local, tid));
-      if (remote) add_object(out, pid + "R", candidate_stats("remote-candidate", pid + "R", ts, remote, tid));
+      const std::string lid = local ? candidate_id("local-candidate", 'L', local) : "";
+      const std::string rid = remote ? candidate_id("remote-candidate", 'R', remote) : "";
       GstStructure *cp = stats_object("candidate-pair", pid, ts);
       gst_structure_set(cp, "transport-id", G_TYPE_STRING, tid.c_str(), "local-candidate-id", G_TYPE_STRING,
-                        (pid + "L").c_str(), "remote-candidate-id", G_TYPE_STRING, (pid + "R").c_str(), "state",
-                        G_TYPE_STRING, "succeeded", "nominated", G_TYPE_BOOLEAN, TRUE, nullptr);
+                        lid.c_str(), "remote-candidate-id", G_TYPE_STRING, rid.c_str(), "state", G_TYPE_STRING,
+                        "succeeded", "nominated", G_TYPE_BOOLEAN, TRUE, nullptr);
+      copy_counters(cp);
       for (const char *f : {"local-type", "remote-type"})
         if (const gchar *v = gst_structure_get_string(pair, f)) gst_structure_set(cp, f, G_TYPE_STRING, v, nullptr);
       add_object(out, pid, cp);
       gst_structure_set(t, "selected-candidate-pair-id", G_TYPE_STRING, pid.c_str(), nullptr);
       gst_structure_free(pair);
     }
+    if (counters) gst_structure_free(counters);
     add_object(out, tid, t);
   }
   return out;
@@ -1397,15 +1405,12 @@ GstStructure *PeerConnection::get_configuration() {
                                         s.bundle_policy, "ice-transport-policy", GST_RTC_TYPE_ICE_TRANSPORT_POLICY,
                                         s.ice_transport_policy, "ice-candidate-pool-size", G_TYPE_UINT,
                                         s.ice_candidate_pool_size, nullptr);
-  GValue arr = G_VALUE_INIT;
-  gst_value_array_init(&arr, s.ice_servers.size());
-  for (const auto &u : s.ice_servers) {
-    GValue v = G_VALUE_INIT;
-    g_value_init(&v, G_TYPE_STRING);
-    g_value_set_string(&v, u.c_str());
-    gst_value_array_append_and_take_value(&arr, &v);
-  }
-  gst_structure_take_value(out, "ice-servers", &arr);
+  // A GStrv (as the ice-servers property): an empty GstValueArray has no
+  // element type a binding could read.
+  GStrv servers = g_new0(gchar *, s.ice_servers.size() + 1);
+  for (size_t i = 0; i < s.ice_servers.size(); ++i) servers[i] = g_strdup(s.ice_servers[i].c_str());
+  gst_structure_set(out, "ice-servers", G_TYPE_STRV, servers, nullptr);
+  g_strfreev(servers);
   std::string cert;
   {
     std::lock_guard<std::mutex> guard(lock_);
