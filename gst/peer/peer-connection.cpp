@@ -420,10 +420,12 @@ void PeerConnection::do_create(bool offer, bool ice_restart, GstPromise *promise
     auto sdp = session_.create_offer(jsep::OfferOptions{restart});
     if (!sdp.ok()) return reject(promise, to_gerror(sdp.error()));
     if (restart) ice_restart_requested_ = false;
+    GST_DEBUG_OBJECT(bin_, "offer created%s", restart ? " (ICE restart)" : "");
     reply_description(promise, "offer", jsep::SdpType::Offer, sdp.value());
   } else {
     auto sdp = session_.create_answer();
     if (!sdp.ok()) return reject(promise, to_gerror(sdp.error()));
+    GST_DEBUG_OBJECT(bin_, "answer created");
     reply_description(promise, "answer", jsep::SdpType::Answer, sdp.value());
   }
 }
@@ -502,6 +504,8 @@ void PeerConnection::do_set_description(bool local, std::optional<jsep::SdpType>
   if (plan->negotiation_complete) local_was_offerer_ = !local;
   GError *error = apply_plan(plan.value(), local, t);
   refresh_descriptions();
+  GST_DEBUG_OBJECT(bin_, "%s description (%s) applied: %s", local ? "local" : "remote",
+                   std::string(jsep::to_string(t)).c_str(), std::string(jsep::to_string(session_.signaling_state())).c_str());
   if (error)
     reject(promise, error);
   else if (promise)
@@ -689,14 +693,14 @@ GstRtcDataChannel *PeerConnection::create_data_channel(const gchar *label, const
   GstRtcDataChannel *channel = nullptr;
   ops_.run_sync([&] {
     if (session_.signaling_state() == jsep::SignalingState::Closed) {
-      GST_WARNING_OBJECT(bin_, "create-data-channel on a closed connection (InvalidStateError)");
+      refuse(GST_RTC_ERROR_INVALID_STATE, "create-data-channel on a closed connection");
       return;
     }
     {
       std::lock_guard<std::mutex> guard(lock_);
       ensure_sctp_locked();
       if (!sctp_) {
-        GST_WARNING_OBJECT(bin_, "create-data-channel: rtcsctpenc/rtcsctpdec are not available");
+        refuse(GST_RTC_ERROR_OPERATION, "create-data-channel: rtcsctpenc/rtcsctpdec are not available");
         return;
       }
     }
@@ -782,16 +786,16 @@ GstRtcRtpTransceiver *PeerConnection::add_transceiver(GstRtcRtpTransceiverDirect
   std::string kind;
   std::vector<jsep::Codec> codecs = codecs_from_caps(caps, kind);
   if (kind.empty()) {
-    GST_WARNING_OBJECT(bin_, "add-transceiver: the caps name no audio or video media (TypeError)");
+    refuse(GST_RTC_ERROR_TYPE, "add-transceiver: the caps name no audio or video media");
     return nullptr;
   }
   if (direction == GST_RTC_RTP_TRANSCEIVER_DIRECTION_NONE || direction == GST_RTC_RTP_TRANSCEIVER_DIRECTION_STOPPED) {
-    GST_WARNING_OBJECT(bin_, "add-transceiver: invalid direction (TypeError)");
+    refuse(GST_RTC_ERROR_TYPE, "add-transceiver: invalid direction");
     return nullptr;
   }
   ops_.run_sync([&] {
     if (session_.signaling_state() == jsep::SignalingState::Closed) {
-      GST_WARNING_OBJECT(bin_, "add-transceiver on a closed connection (InvalidStateError)");
+      refuse(GST_RTC_ERROR_INVALID_STATE, "add-transceiver on a closed connection");
       return;
     }
     jsep::Transceiver t;
@@ -1391,12 +1395,22 @@ Settings PeerConnection::settings() {
 }
 
 void PeerConnection::update_settings(const std::function<void(Settings &)> &change, const char *fixed_name) {
-  std::lock_guard<std::mutex> guard(lock_);
-  if (fixed_name && negotiation_started_) {
-    GST_WARNING_OBJECT(bin_, "%s cannot change once negotiation started (InvalidModificationError)", fixed_name);
-    return;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (!fixed_name || !negotiation_started_) {
+      change(settings_);
+      return;
+    }
   }
-  change(settings_);
+  refuse(GST_RTC_ERROR_INVALID_MODIFICATION, std::string(fixed_name) + " cannot change once negotiation started");
+}
+
+void PeerConnection::refuse(GstRtcError code, const std::string &message) {
+  // What a W3C method would throw, for actions that return no promise.
+  GST_WARNING_OBJECT(bin_, "%s", message.c_str());
+  GError *error = g_error_new_literal(GST_RTC_ERROR, code, message.c_str());
+  gst_element_post_message(GST_ELEMENT(bin_), gst_message_new_warning(GST_OBJECT(bin_), error, message.c_str()));
+  g_error_free(error);
 }
 
 GstStructure *PeerConnection::get_configuration() {
@@ -1421,18 +1435,31 @@ GstStructure *PeerConnection::get_configuration() {
 }
 
 gboolean PeerConnection::set_configuration(const GstStructure *config) {
-  if (!config) return FALSE;
-  std::lock_guard<std::mutex> guard(lock_);
-  if (closed_) {
-    GST_WARNING_OBJECT(bin_, "set-configuration on a closed connection (InvalidStateError)");
+  if (!config) {
+    refuse(GST_RTC_ERROR_TYPE, "set-configuration needs a configuration structure");
     return FALSE;
+  }
+  // Checked under the lock, reported after it (a bus handler may read
+  // the bin's properties).
+  std::optional<std::pair<GstRtcError, std::string>> refused;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    refused = apply_configuration_locked(config);
+  }
+  if (refused) refuse(refused->first, refused->second);
+  return !refused;
+}
+
+std::optional<std::pair<GstRtcError, std::string>> PeerConnection::apply_configuration_locked(
+    const GstStructure *config) {
+  if (closed_) {
+    return std::make_pair(GST_RTC_ERROR_INVALID_STATE, std::string("set-configuration on a closed connection"));
   }
   Settings next = settings_;
   gint e = 0;
   if (gst_structure_get_enum(config, "bundle-policy", GST_RTC_TYPE_BUNDLE_POLICY, &e)) {
     if (negotiation_started_ && GstRtcBundlePolicy(e) != settings_.bundle_policy) {
-      GST_WARNING_OBJECT(bin_, "set-configuration: bundle-policy cannot change (InvalidModificationError)");
-      return FALSE;
+      return std::make_pair(GST_RTC_ERROR_INVALID_MODIFICATION, std::string("set-configuration: bundle-policy cannot change"));
     }
     next.bundle_policy = GstRtcBundlePolicy(e);
   }
@@ -1441,17 +1468,15 @@ gboolean PeerConnection::set_configuration(const GstStructure *config) {
   guint pool = 0;
   if (gst_structure_get_uint(config, "ice-candidate-pool-size", &pool)) {
     if (negotiation_started_ && pool != settings_.ice_candidate_pool_size) {
-      GST_WARNING_OBJECT(bin_, "set-configuration: ice-candidate-pool-size cannot change after negotiation "
-                               "started (InvalidModificationError)");
-      return FALSE;
+      return std::make_pair(GST_RTC_ERROR_INVALID_MODIFICATION,
+                            std::string("set-configuration: ice-candidate-pool-size cannot change after negotiation started"));
     }
     next.ice_candidate_pool_size = pool;
   }
   if (const gchar *cert = gst_structure_get_string(config, "certificate")) {
     const std::string current = settings_.certificate.empty() ? certificate_pem_ : settings_.certificate;
     if ((negotiation_started_ || !current.empty()) && cert != current) {
-      GST_WARNING_OBJECT(bin_, "set-configuration: certificates cannot change (InvalidModificationError)");
-      return FALSE;
+      return std::make_pair(GST_RTC_ERROR_INVALID_MODIFICATION, std::string("set-configuration: certificates cannot change"));
     }
     next.certificate = cert;
   }
@@ -1471,20 +1496,19 @@ gboolean PeerConnection::set_configuration(const GstStructure *config) {
     for (const auto &u : next.ice_servers) {
       const std::string url = ice_url(u);
       if (!has_scheme(url, "stun") && !has_scheme(url, "turn") && !has_scheme(url, "turns")) {
-        GST_WARNING_OBJECT(bin_, "set-configuration: '%s' is not a stun:/turn:/turns: URL (SyntaxError)", u.c_str());
-        return FALSE;
+        return std::make_pair(GST_RTC_ERROR_SYNTAX, "set-configuration: \'" + u + "\' is not a stun:/turn:/turns: URL");
       }
     }
   }
   settings_ = std::move(next);
-  return TRUE;
+  return std::nullopt;
 }
 
 gboolean PeerConnection::add_turn_server(const gchar *uri) {
   if (!uri) return FALSE;
   const std::string url = ice_url(uri);
   if (!has_scheme(url, "turn") && !has_scheme(url, "turns")) {
-    GST_WARNING_OBJECT(bin_, "add-turn-server: '%s' is not a turn(s):// URL", uri);
+    refuse(GST_RTC_ERROR_SYNTAX, std::string("add-turn-server: '") + uri + "' is not a turn(s):// URL");
     return FALSE;
   }
   std::lock_guard<std::mutex> guard(lock_);

@@ -99,6 +99,10 @@ class PeerConnection {
   void reply_description(GstPromise *promise, const char *field, jsep::SdpType type,
                          const jsep::SessionDescription &sdp);
   void reject(GstPromise *promise, GError *error);  // takes the error
+  // A refused synchronous action: a warning message with a GST_RTC_ERROR on
+  // the bus (any thread, never under lock_).
+  void refuse(GstRtcError code, const std::string &message);
+  std::optional<std::pair<GstRtcError, std::string>> apply_configuration_locked(const GstStructure *config);
   void do_create(bool offer, bool ice_restart, GstPromise *promise);
   // type nullopt: implicit (local only): an offer or answer made here.
   void do_set_description(bool local, std::optional<jsep::SdpType> type, const std::optional<std::string> &text,

@@ -570,17 +570,23 @@ class Pair:
         self.pipeline.add(self.a.el)
         self.pipeline.add(self.b.el)
         self.bus_errors = []
+        self.bus_warnings = []  # (source name, GError) of warning messages
         # Not set_sync_handler: PyGObject leaks every message (and so a
         # reference on its source element) through it.
         bus = self.pipeline.get_bus()
         bus.enable_sync_message_emission()
         self.bus_handler = bus.connect('sync-message::error', self._on_bus)
+        self.bus_warning_handler = bus.connect('sync-message::warning', self._on_bus_warning)
         if self.pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
             raise AssertionError('pipeline did not go to PLAYING')
 
     def _on_bus(self, bus, msg):
         err, dbg = msg.parse_error()
         self.bus_errors.append(f'{msg.src.get_name()}: {err.message} ({dbg})')
+
+    def _on_bus_warning(self, bus, msg):
+        err, _dbg = msg.parse_warning()
+        self.bus_warnings.append((msg.src.get_name(), err))
 
     def peers(self, offerer):
         return (self.a, self.b) if offerer in ('a', self.a) else (self.b, self.a)
@@ -614,6 +620,7 @@ class Pair:
         bus = self.pipeline.get_bus()
         if self.bus_handler:
             bus.disconnect(self.bus_handler)
+            bus.disconnect(self.bus_warning_handler)
             bus.disable_sync_message_emission()
             self.bus_handler = None
         self.pipeline.set_state(Gst.State.NULL)

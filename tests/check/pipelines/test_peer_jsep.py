@@ -17,6 +17,11 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peer_harness import (ELEMENT, Gst, PeerTestCase, enum_nick, SLOW, TIMEOUT, main, mline_count, nick, ufrags,  # noqa: E402
                           wait_until)
+from gi.repository import GLib  # noqa: E402
+try:
+    from gi.repository import GstRtc  # noqa: E402
+except ImportError:  # a webrtcbin-only run without our typelib
+    GstRtc = None
 
 OPUS = 'application/x-rtp,media=audio,encoding-name=OPUS,payload=96,clock-rate=48000'
 
@@ -200,6 +205,9 @@ class Configuration(PeerTestCase):
         bad = conf.copy()
         bad.set_value('certificate', other)
         self.assertFalse(a.el.emit('set-configuration', bad), 'the certificate changed after negotiation')
+        # Each refusal is on the bus as the W3C exception would be thrown.
+        refused = [e for src, e in pr.bus_warnings if src == 'a' and e.domain == GLib.quark_to_string(GstRtc.error_quark())]
+        self.assertEqual([e.code for e in refused], [int(GstRtc.Error.INVALID_MODIFICATION)] * 2, str(pr.bus_warnings))
         self.assertEqual(a.el.emit('get-configuration').get_value('certificate'), cert)
         self.assertTrue(a.el.emit('set-configuration', self.with_field(conf, 'ice-transport-policy',
                                                                         '(GstRtcIceTransportPolicy)relay')))
