@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -40,10 +41,48 @@ Result<std::string> bio_to_string(BIO *bio) {
   return std::string(data, static_cast<size_t>(len));
 }
 
+Result<EvpPkeyPtr> generate_rsa_key(unsigned bits, uint64_t exponent) {
+  if (bits < 1024 || bits > 16384)
+    return jsep::make_error(ErrorCode::InvalidAccess, "RSA modulus length out of 1024..16384");
+  if (exponent < 3 || exponent % 2 == 0)
+    return jsep::make_error(ErrorCode::InvalidAccess, "RSA public exponent must be odd and >= 3");
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  BignumPtr e(BN_new());
+  if (!ctx || !e || !BN_set_word(e.get(), static_cast<BN_ULONG>(exponent)) ||
+      EVP_PKEY_keygen_init(ctx.get()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), static_cast<int>(bits)) <= 0 ||
+      EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx.get(), e.get()) <= 0)
+    return ossl_error(ErrorCode::Operation, "cannot set up RSA key generation");
+  EVP_PKEY *key = nullptr;
+  if (EVP_PKEY_generate(ctx.get(), &key) <= 0 || !key)
+    return ossl_error(ErrorCode::Operation, "RSA key generation failed");
+  return EvpPkeyPtr(key);
+}
+
+const EVP_MD *signature_digest(const CertificateOptions &options) {
+  if (options.key_type != KeyType::Rsa) return EVP_sha256();
+  switch (options.rsa_hash) {
+    case SignatureHash::Sha384:
+      return EVP_sha384();
+    case SignatureHash::Sha512:
+      return EVP_sha512();
+    case SignatureHash::Sha256:
+      break;
+  }
+  return EVP_sha256();
+}
+
 }  // namespace
 
 Result<Certificate> Certificate::generate(const CertificateOptions &options) {
-  EvpPkeyPtr key(options.key_type == KeyType::Rsa2048 ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));
+  EvpPkeyPtr key;
+  if (options.key_type == KeyType::Rsa) {
+    auto rsa = generate_rsa_key(options.rsa_bits, options.rsa_public_exponent);
+    if (!rsa.ok()) return rsa.error();
+    key = std::move(rsa.value());
+  } else {
+    key.reset(EVP_EC_gen("P-256"));
+  }
   if (!key) return ossl_error(ErrorCode::Operation, "key generation failed");
 
   X509Ptr cert(X509_new());
@@ -63,7 +102,7 @@ Result<Certificate> Certificate::generate(const CertificateOptions &options) {
                                   -1, 0) ||
       !X509_set_issuer_name(cert.get(), name) || !X509_set_pubkey(cert.get(), key.get()))
     return ossl_error(ErrorCode::Operation, "cannot set name or key");
-  if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
+  if (X509_sign(cert.get(), key.get(), signature_digest(options)) <= 0)
     return ossl_error(ErrorCode::Operation, "cannot sign");
   return Certificate(std::move(cert), std::move(key));
 }
@@ -101,6 +140,13 @@ Result<std::string> Certificate::key_pem() const {
 
 Result<std::string> Certificate::fingerprint(std::string_view algorithm) const {
   return fingerprint_of(cert_.get(), algorithm);
+}
+
+Result<int64_t> Certificate::expires_unix_ms() const {
+  struct tm tm {};
+  if (!ASN1_TIME_to_tm(X509_get0_notAfter(cert_.get()), &tm))
+    return ossl_error(ErrorCode::Operation, "cannot read notAfter");
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 
 Result<std::string> fingerprint_of(X509 *cert, std::string_view algorithm) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,10 +19,17 @@ using jsep::Ok;
 using jsep::Result;
 using jsep::Status;
 
-enum class KeyType { EcdsaP256, Rsa2048 };
+enum class KeyType { EcdsaP256, Rsa };
+
+enum class SignatureHash { Sha256, Sha384, Sha512 };
 
 struct CertificateOptions {
   KeyType key_type = KeyType::EcdsaP256;
+  // RSA only (RSASSA-PKCS1-v1_5): modulus bits, public exponent (odd, >= 3)
+  // and the digest of the self-signature. ECDSA always signs with SHA-256.
+  unsigned rsa_bits = 2048;
+  uint64_t rsa_public_exponent = 65537;
+  SignatureHash rsa_hash = SignatureHash::Sha256;
   std::string common_name = "gst-rtc";
   // Back-dating tolerates peers whose clock runs behind ours.
   std::chrono::seconds not_before_offset = std::chrono::hours(24);
@@ -39,6 +47,8 @@ struct Fingerprint {
 class Certificate {
  public:
   // Generates a self-signed certificate with a random 64-bit serial.
+  // Errors: InvalidAccess for options out of range (RSA bits outside
+  // 1024..16384, an even or < 3 exponent), Operation when OpenSSL fails.
   static Result<Certificate> generate(const CertificateOptions &options = {});
   // Loads a user-supplied certificate and key; fails when they do not match.
   static Result<Certificate> from_pem(std::string_view cert_pem, std::string_view key_pem);
@@ -47,6 +57,8 @@ class Certificate {
   Result<std::string> key_pem() const;
   // Fingerprint in SDP form for "sha-1", "sha-224", "sha-256", "sha-384", "sha-512".
   Result<std::string> fingerprint(std::string_view algorithm = "sha-256") const;
+  // notAfter in milliseconds since the Unix epoch (W3C RTCCertificate.expires).
+  Result<int64_t> expires_unix_ms() const;
 
   X509 *x509() const { return cert_.get(); }
   EVP_PKEY *pkey() const { return key_.get(); }

@@ -708,6 +708,15 @@ void Connection::post_error(const ErrorEvent &e) {
   gst_object_unref(element);
 }
 
+void Connection::post_message(GstMessageType type, const Error &e) {
+  GstElement *element = GST_ELEMENT(g_weak_ref_get(&enc_));
+  if (!element) return;
+  gst_element_message_full(element, type, GST_RTC_ERROR, to_gst_error(e.code), g_strdup(e.message.c_str()),
+                           g_strdup_printf("SRTP of connection-id '%s'", id_.c_str()), __FILE__, GST_FUNCTION,
+                           __LINE__);
+  gst_object_unref(element);
+}
+
 // ---------------------------------------------------------------- data
 
 void Connection::send_application_data(const uint8_t *data, std::size_t len) {
@@ -805,7 +814,7 @@ GstBuffer *Connection::protect(GstBuffer *buffer) {
     gst_buffer_unref(buffer);
     return nullptr;
   }
-  std::lock_guard<std::mutex> guard(tx_lock_);
+  std::unique_lock<std::mutex> guard(tx_lock_);
   if (!tx_) {
     ++stats_.media_dropped_not_connected;
     gst_buffer_unref(buffer);
@@ -837,13 +846,19 @@ GstBuffer *Connection::protect(GstBuffer *buffer) {
     ++stats_.media_dropped_malformed;
     return nullptr;
   }
+  const uint64_t exhausted_before = tx_->stats().key_exhausted;
   auto r = kind == PacketKind::Rtcp ? tx_->protect_rtcp(map.data, size, map.size)
                                     : tx_->protect_rtp(map.data, size, map.size);
   gst_buffer_unmap(buffer, &map);
   if (!r.ok()) {
     GST_LOG("connection '%s': protect failed: %s", id_.c_str(), r.error().message.c_str());
-    ++stats_.media_dropped_malformed;
+    const bool exhausted = tx_->stats().key_exhausted != exhausted_before;
+    const bool first_exhausted = exhausted && exhausted_before == 0;
+    if (!exhausted) ++stats_.media_dropped_malformed;
+    guard.unlock();
     gst_buffer_unref(buffer);
+    // Told once: DTLS-SRTP cannot re-key this session, nothing more is sent.
+    if (first_exhausted) post_message(GST_MESSAGE_WARNING, r.error());
     return nullptr;
   }
   gst_buffer_set_size(buffer, static_cast<gssize>(*r));
@@ -904,7 +919,8 @@ GstStructure *Connection::stats() {
     std::lock_guard<std::mutex> guard(tx_lock_);
     if (tx_)
       gst_structure_set(s, "rtp-protected", G_TYPE_UINT64, tx_->stats().rtp_protected, "rtcp-protected",
-                        G_TYPE_UINT64, tx_->stats().rtcp_protected, nullptr);
+                        G_TYPE_UINT64, tx_->stats().rtcp_protected, "srtp-key-exhausted", G_TYPE_UINT64,
+                        tx_->stats().key_exhausted, nullptr);
   }
   {
     std::lock_guard<std::mutex> guard(rx_lock_);

@@ -183,6 +183,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // not block in a downstream sink that waits for preroll.
   void flush(bool async = false);
   void post_error(const ErrorEvent &e);
+  // A message of the enc (GST_RTC_ERROR domain, the code of `e`).
+  void post_message(GstMessageType type, const Error &e);
 
   static void timer_cb_destroy(gpointer data);
   static gboolean timer_cb(GstClock *clock, GstClockTime time, GstClockID id, gpointer data);

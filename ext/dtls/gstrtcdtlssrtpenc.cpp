@@ -35,21 +35,30 @@
 #include <gst/rtc/rtc.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "certificate.h"
 #include "dtls-connection.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_rtc_dtls_srtp_enc_debug);
 #define GST_CAT_DEFAULT gst_rtc_dtls_srtp_enc_debug
 
+using gst_rtc::dtls::Certificate;
+using gst_rtc::dtls::CertificateOptions;
 using gst_rtc::dtls::Connection;
+using gst_rtc::dtls::KeyType;
 using gst_rtc::dtls::PadSender;
+using gst_rtc::dtls::SignatureHash;
 
 namespace {
+
+using RtcError = gst_rtc::jsep::Error;
 
 // Room an upstream allocator leaves after each packet so that SRTCP's index
 // and the largest tag (GCM: 16) fit without a copy.
@@ -89,6 +98,9 @@ struct Private {
   std::shared_ptr<PadSender> sender;
   // Sink pads that saw EOS; EOS goes downstream once all did.
   std::set<GstPad *> eos_pads;
+  // Why the last `certificate` set was refused. While set, start fails
+  // rather than run the handshake with a certificate the user did not give.
+  std::optional<RtcError> certificate_error;
 };
 
 }  // namespace
@@ -104,6 +116,23 @@ GST_ELEMENT_REGISTER_DEFINE(rtcdtlssrtpenc, "rtcdtlssrtpenc", GST_RANK_NONE, GST
 static std::shared_ptr<Connection> connection_of(GstRtcDtlsSrtpEnc *self) {
   std::lock_guard<std::mutex> guard(self->priv->lock);
   return self->priv->conn;
+}
+
+static bool certificate_refused(GstRtcDtlsSrtpEnc *self) {
+  std::lock_guard<std::mutex> guard(self->priv->lock);
+  return self->priv->certificate_error.has_value();
+}
+
+static GstRtcError to_gst_error(gst_rtc::jsep::ErrorCode code) {
+  // The JSEP core's codes equal GstRtcError one for one (rtc-error.h).
+  return static_cast<GstRtcError>(code);
+}
+
+// An ERROR or WARNING message in the GST_RTC_ERROR domain with the code of `e`.
+static void post_rtc_message(GstRtcDtlsSrtpEnc *self, GstMessageType type, const RtcError &e,
+                             const char *text) {
+  gst_element_message_full(GST_ELEMENT(self), type, GST_RTC_ERROR, to_gst_error(e.code), g_strdup(text),
+                           g_strdup(e.message.c_str()), __FILE__, GST_FUNCTION, __LINE__);
 }
 
 // Moves the element (and the settings made on it) to connection `id`.
@@ -282,6 +311,19 @@ static void enc_release_pad(GstElement *element, GstPad *pad) {
 static GstStateChangeReturn enc_change_state(GstElement *element, GstStateChange transition) {
   auto *self = GST_RTC_DTLS_SRTP_ENC(element);
   Private *p = self->priv;
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    std::optional<RtcError> refused;
+    {
+      std::lock_guard<std::mutex> guard(p->lock);
+      refused = p->certificate_error;
+    }
+    if (refused) {
+      // A generated certificate would give the peer another fingerprint
+      // than the one the user meant to sign with: no handshake.
+      post_rtc_message(self, GST_MESSAGE_ERROR, *refused, "Invalid certificate");
+      return GST_STATE_CHANGE_FAILURE;
+    }
+  }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     // While the src pad is still active: close_notify must get out.
     connection_of(self)->close();
@@ -323,11 +365,20 @@ static void enc_set_property(GObject *object, guint prop_id, const GValue *value
       break;
     case PROP_CERTIFICATE: {
       const gchar *pem = g_value_get_string(value);
+      {
+        std::lock_guard<std::mutex> guard(p->lock);
+        p->certificate_error.reset();
+      }
       if (!pem) break;
       auto st = connection_of(self)->set_certificate_pem(pem);
       if (!st.ok()) {
-        GST_ELEMENT_WARNING(self, RTC, INVALID_ACCESS, ("Invalid certificate"),
-                            ("%s", st.error().message.c_str()));
+        {
+          std::lock_guard<std::mutex> guard(p->lock);
+          p->certificate_error = st.error();
+        }
+        // Syntax: not a PEM certificate and key; InvalidAccess: the key is
+        // not the certificate's.
+        post_rtc_message(self, GST_MESSAGE_WARNING, st.error(), "Invalid certificate");
       } else {
         g_object_notify(object, "fingerprint");
       }
@@ -363,11 +414,19 @@ static void enc_get_property(GObject *object, guint prop_id, GValue *value, GPar
       g_value_set_boolean(value, p->is_client);
       break;
     case PROP_CERTIFICATE: {
+      if (certificate_refused(self)) {
+        g_value_set_string(value, nullptr);
+        break;
+      }
       auto pem = connection_of(self)->certificate_pem();
       g_value_set_string(value, pem.ok() ? pem->c_str() : nullptr);
       break;
     }
     case PROP_FINGERPRINT: {
+      if (certificate_refused(self)) {
+        g_value_set_string(value, nullptr);
+        break;
+      }
       auto fp = connection_of(self)->local_fingerprint();
       g_value_set_string(value, fp.ok() ? fp->c_str() : nullptr);
       break;
@@ -385,6 +444,186 @@ static void enc_get_property(GObject *object, guint prop_id, GValue *value, GPar
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
+}
+
+// ---------------------------------------------------------------- generate-certificate
+
+// webrtc-pc §4.10.1 lets a user agent cap `expires`; browsers keep
+// certificates for at most a year. Unset: 30 days, as browsers do.
+constexpr guint64 kMaxExpiresMs = G_GUINT64_CONSTANT(365) * 24 * 3600 * 1000;
+constexpr guint64 kDefaultExpiresMs = G_GUINT64_CONSTANT(30) * 24 * 3600 * 1000;
+
+struct ParamError {
+  GstRtcError code;
+  std::string message;
+};
+
+// A non-negative integer field of any GLib integer type, or a double without
+// fraction (Python and gst_structure_from_string() pick either).
+// Absent: nullopt left in *out. Present but not such a number: a TYPE error.
+static std::optional<ParamError> read_count(const GstStructure *s, const char *field,
+                                            std::optional<guint64> *out) {
+  const GValue *v = gst_structure_get_value(s, field);
+  if (!v) return std::nullopt;
+  const GType t = G_VALUE_TYPE(v);
+  const auto bad = [&](const char *why) { return ParamError{GST_RTC_ERROR_TYPE, std::string(field) + why}; };
+  gint64 signed_value = 0;
+  if (t == G_TYPE_INT) {
+    signed_value = g_value_get_int(v);
+  } else if (t == G_TYPE_INT64) {
+    signed_value = g_value_get_int64(v);
+  } else if (t == G_TYPE_LONG) {
+    signed_value = g_value_get_long(v);
+  } else if (t == G_TYPE_UINT) {
+    *out = g_value_get_uint(v);
+    return std::nullopt;
+  } else if (t == G_TYPE_UINT64) {
+    *out = g_value_get_uint64(v);
+    return std::nullopt;
+  } else if (t == G_TYPE_ULONG) {
+    *out = g_value_get_ulong(v);
+    return std::nullopt;
+  } else if (t == G_TYPE_DOUBLE) {
+    const double d = g_value_get_double(v);
+    if (!std::isfinite(d) || d < 0 || d != std::floor(d) || d >= 18446744073709551616.0)
+      return bad(" is not a non-negative integer");
+    *out = static_cast<guint64>(d);
+    return std::nullopt;
+  } else {
+    return bad(" is not an integer");
+  }
+  if (signed_value < 0) return bad(" is negative");
+  *out = static_cast<guint64>(signed_value);
+  return std::nullopt;
+}
+
+// A string field. Absent: nullopt left in *out; another type: a TYPE error.
+static std::optional<ParamError> read_string(const GstStructure *s, const char *field,
+                                             std::optional<std::string> *out) {
+  const GValue *v = gst_structure_get_value(s, field);
+  if (!v) return std::nullopt;
+  if (!G_VALUE_HOLDS_STRING(v) || !g_value_get_string(v))
+    return ParamError{GST_RTC_ERROR_TYPE, std::string(field) + " is not a string"};
+  *out = g_value_get_string(v);
+  return std::nullopt;
+}
+
+// WebCrypto's publicExponent is a big-endian byte array (a BigInteger, GBytes
+// or GstBuffer here); a plain integer is accepted too.
+static std::optional<ParamError> read_exponent(const GstStructure *s, std::optional<guint64> *out) {
+  const GValue *v = gst_structure_get_value(s, "public-exponent");
+  if (!v) return std::nullopt;
+  std::vector<guint8> be;
+  if (G_VALUE_HOLDS(v, G_TYPE_BYTES)) {
+    if (auto *bytes = static_cast<GBytes *>(g_value_get_boxed(v))) {
+      gsize n = 0;
+      auto *data = static_cast<const guint8 *>(g_bytes_get_data(bytes, &n));
+      be.assign(data, data + n);
+    }
+  } else if (G_VALUE_HOLDS(v, GST_TYPE_BUFFER)) {
+    if (auto *buf = static_cast<GstBuffer *>(g_value_get_boxed(v))) {
+      be.resize(gst_buffer_get_size(buf));
+      gst_buffer_extract(buf, 0, be.data(), be.size());
+    }
+  } else {
+    return read_count(s, "public-exponent", out);
+  }
+  guint64 e = 0;
+  for (guint8 b : be) {
+    if (e >> 56) return ParamError{GST_RTC_ERROR_NOT_SUPPORTED, "public-exponent wider than 64 bits"};
+    e = (e << 8) | b;
+  }
+  *out = e;
+  return std::nullopt;
+}
+
+// W3C generateCertificate() keygenAlgorithm (webrtc-pc §4.10.1, WebCrypto
+// names, matched case-insensitively as WebCrypto does) to key options.
+static std::optional<ParamError> parse_certificate_params(const GstStructure *params, CertificateOptions *o) {
+  std::optional<guint64> expires;
+  if (params) {
+    std::optional<std::string> name;
+    if (auto e = read_string(params, "name", &name)) return e;
+    if (!name) return ParamError{GST_RTC_ERROR_TYPE, "the algorithm has no name"};
+    if (g_ascii_strcasecmp(name->c_str(), "ECDSA") == 0) {
+      std::optional<std::string> curve;
+      if (auto e = read_string(params, "named-curve", &curve)) return e;
+      if (!curve) return ParamError{GST_RTC_ERROR_TYPE, "ECDSA needs named-curve"};
+      if (*curve != "P-256")
+        return ParamError{GST_RTC_ERROR_NOT_SUPPORTED, "named-curve " + *curve + " (only P-256)"};
+      o->key_type = KeyType::EcdsaP256;
+    } else if (g_ascii_strcasecmp(name->c_str(), "RSASSA-PKCS1-v1_5") == 0) {
+      std::optional<guint64> bits, exponent;
+      std::optional<std::string> hash;
+      if (auto e = read_count(params, "modulus-length", &bits)) return e;
+      if (!bits) return ParamError{GST_RTC_ERROR_TYPE, "RSASSA-PKCS1-v1_5 needs modulus-length"};
+      if (*bits < 1024 || *bits > 16384)
+        return ParamError{GST_RTC_ERROR_TYPE,
+                          "modulus-length " + std::to_string(*bits) + " outside 1024..16384"};
+      if (auto e = read_exponent(params, &exponent)) return e;
+      if (exponent && (*exponent < 3 || *exponent % 2 == 0))
+        return ParamError{GST_RTC_ERROR_NOT_SUPPORTED,
+                          "public-exponent " + std::to_string(*exponent) + " (must be odd and >= 3)"};
+      if (auto e = read_string(params, "hash", &hash)) return e;
+      o->rsa_hash = SignatureHash::Sha256;
+      if (hash) {
+        if (g_ascii_strcasecmp(hash->c_str(), "SHA-384") == 0)
+          o->rsa_hash = SignatureHash::Sha384;
+        else if (g_ascii_strcasecmp(hash->c_str(), "SHA-512") == 0)
+          o->rsa_hash = SignatureHash::Sha512;
+        else if (g_ascii_strcasecmp(hash->c_str(), "SHA-256") != 0)
+          return ParamError{GST_RTC_ERROR_NOT_SUPPORTED, "hash " + *hash + " (SHA-256, SHA-384, SHA-512)"};
+      }
+      o->key_type = KeyType::Rsa;
+      o->rsa_bits = static_cast<unsigned>(*bits);
+      o->rsa_public_exponent = exponent.value_or(65537);
+    } else {
+      return ParamError{GST_RTC_ERROR_NOT_SUPPORTED, "algorithm " + *name + " (ECDSA or RSASSA-PKCS1-v1_5)"};
+    }
+    if (auto e = read_count(params, "expires", &expires)) return e;
+  }
+  // Whole seconds (X.509 time), rounded up so that the certificate lives at
+  // least as long as asked.
+  const guint64 ms = std::min(expires.value_or(kDefaultExpiresMs), kMaxExpiresMs);
+  o->validity = std::chrono::seconds((ms + 999) / 1000);
+  return std::nullopt;
+}
+
+static GstStructure *error_reply(GstRtcError code, const std::string &message) {
+  GError *error = g_error_new_literal(GST_RTC_ERROR, code, message.c_str());
+  GstStructure *reply = gst_structure_new("generate-certificate", "error", G_TYPE_ERROR, error, nullptr);
+  g_error_free(error);
+  return reply;
+}
+
+// Class handler of the `generate-certificate` action signal. It touches no
+// state of the element (no lock is taken), so rtcpeerbin may call it on any
+// instance from any thread, in any state.
+static GstStructure *enc_generate_certificate(GstRtcDtlsSrtpEnc *self, const GstStructure *params) {
+  CertificateOptions options;
+  if (auto e = parse_certificate_params(params, &options)) {
+    GST_INFO_OBJECT(self, "generate-certificate refused: %s", e->message.c_str());
+    return error_reply(e->code, e->message);
+  }
+  const gint64 start = g_get_monotonic_time();
+  auto cert = Certificate::generate(options);
+  if (!cert.ok()) return error_reply(to_gst_error(cert.error().code), cert.error().message);
+  auto cert_pem = cert->cert_pem();
+  auto key_pem = cert->key_pem();
+  auto fingerprint = cert->fingerprint("sha-256");
+  auto expires = cert->expires_unix_ms();
+  for (const RtcError *e :
+       {cert_pem.ok() ? nullptr : &cert_pem.error(), key_pem.ok() ? nullptr : &key_pem.error(),
+        fingerprint.ok() ? nullptr : &fingerprint.error(), expires.ok() ? nullptr : &expires.error()})
+    if (e) return error_reply(to_gst_error(e->code), e->message);
+  GST_DEBUG_OBJECT(self, "generated a %s certificate in %" G_GINT64_FORMAT " ms",
+                   options.key_type == KeyType::Rsa ? "RSA" : "ECDSA P-256",
+                   (g_get_monotonic_time() - start) / 1000);
+  const std::string pem = *cert_pem + *key_pem;
+  const std::string fp = "sha-256 " + *fingerprint;
+  return gst_structure_new("generate-certificate", "certificate", G_TYPE_STRING, pem.c_str(), "fingerprint",
+                           G_TYPE_STRING, fp.c_str(), "expires", G_TYPE_UINT64,
+                           static_cast<guint64>(*expires), nullptr);
 }
 
 static void gst_rtc_dtls_srtp_enc_init(GstRtcDtlsSrtpEnc *self) {
@@ -455,7 +694,12 @@ static void gst_rtc_dtls_srtp_enc_class_init(GstRtcDtlsSrtpEncClass *klass) {
    * GstRtcDtlsSrtpEnc:certificate:
    *
    * The local certificate and its private key, PEM encoded. An ECDSA P-256
-   * certificate is generated when none was set; reading gives it.
+   * certificate is generated when none was set; reading gives it. A value
+   * that is not a PEM certificate with its matching key is refused with a
+   * #GST_RTC_ERROR warning (%GST_RTC_ERROR_SYNTAX, or
+   * %GST_RTC_ERROR_INVALID_ACCESS when the key does not match); until a
+   * valid one (or %NULL) is set, reading `certificate` and `fingerprint`
+   * gives %NULL and going to PAUSED fails with that error.
    */
   g_object_class_install_property(
       gobject_class, PROP_CERTIFICATE,
@@ -508,6 +752,34 @@ static void gst_rtc_dtls_srtp_enc_class_init(GstRtcDtlsSrtpEncClass *klass) {
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics", "Counters of the DTLS-SRTP connection", GST_TYPE_STRUCTURE,
                          ro));
+
+  /**
+   * GstRtcDtlsSrtpEnc::generate-certificate:
+   * @enc: the element
+   * @params: (nullable): the W3C `keygenAlgorithm`: `name` "ECDSA" with
+   *   `named-curve` "P-256", or `name` "RSASSA-PKCS1-v1_5" with
+   *   `modulus-length` (1024..16384), optional `public-exponent` (integer or
+   *   big-endian bytes, default 65537) and `hash` ("SHA-256", "SHA-384",
+   *   "SHA-512"); optional `expires` (ms, default 30 days, capped at 365
+   *   days). %NULL: ECDSA P-256.
+   *
+   * Generates a self-signed certificate (RTCPeerConnection.generateCertificate())
+   * without touching this element's own certificate. The call blocks while
+   * the key is generated (ECDSA: about a millisecond; RSA 2048: tens to
+   * hundreds of milliseconds), holding no lock of the element.
+   *
+   * Returns: (transfer full): on success a structure with `certificate`
+   * (PEM certificate + private key, for the `certificate` property),
+   * `fingerprint` ("sha-256 AB:CD:...") and `expires` (guint64, notAfter in
+   * ms since the Unix epoch); on failure a structure with `error` (#GError
+   * of #GST_RTC_ERROR: %GST_RTC_ERROR_NOT_SUPPORTED for an unknown
+   * algorithm, curve, hash or exponent, %GST_RTC_ERROR_TYPE for a missing or
+   * ill-typed field or a modulus length out of range).
+   */
+  g_signal_new_class_handler(
+      "generate-certificate", G_TYPE_FROM_CLASS(klass), GSignalFlags(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK(enc_generate_certificate), nullptr, nullptr, nullptr, gst_structure_get_type(), 1,
+      gst_structure_get_type() | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gst_element_class_add_static_pad_template(element_class, &src_template);
   gst_element_class_add_static_pad_template(element_class, &rtp_sink_template);

@@ -32,10 +32,13 @@
 #include "gstrtcsrtpenc.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "srtp-caps.h"
@@ -118,6 +121,10 @@ struct GstRtcSrtpEncPrivate {
   // Counters of engines replaced by a key change.
   uint64_t rtp_protected_before = 0;
   uint64_t rtcp_protected_before = 0;
+  // The key reached its last SRTP/SRTCP index: the warning to post once the
+  // lock is released (checked per chain call without the lock).
+  std::optional<std::string> exhausted_message;
+  std::atomic<bool> exhausted_pending{false};
 };
 
 struct _GstRtcSrtpEnc {
@@ -172,6 +179,7 @@ std::optional<srtp::Problem> ensure_engine_locked(GstRtcSrtpEncPrivate &p) {
   }
   p.engine = std::move(engine).value();
   p.engine_generation = p.generation;
+  p.exhausted_message.reset();  // a new key may be exhausted (and told) again
   return std::nullopt;
 }
 
@@ -314,6 +322,10 @@ GstBuffer *protect_locked(GstRtcSrtpEnc *self, GstRtcSrtpEncPrivate &p, GstBuffe
   }
   if (!n.ok()) {
     ++p.dropped;
+    if (engine.stats().key_exhausted == 1 && !p.exhausted_message) {
+      p.exhausted_message = n.error().message;
+      p.exhausted_pending = true;
+    }
     GST_DEBUG_OBJECT(self, "dropping %s packet of %" G_GSIZE_FORMAT " bytes: %s", rtcp ? "RTCP" : "RTP", size,
                      n.error().message.c_str());
     gst_buffer_unref(buf);
@@ -354,12 +366,27 @@ GstPad *with_engine(GstRtcSrtpEnc *self, GstPad *sinkpad, GstFlowReturn *ret, Wo
   return nullptr;
 }
 
+// Posts the key-exhausted warning protect_locked() noted (once per key).
+void post_pending(GstRtcSrtpEnc *self) {
+  GstRtcSrtpEncPrivate &p = P(self);
+  if (!p.exhausted_pending.load(std::memory_order_relaxed)) return;
+  std::string message;
+  {
+    std::lock_guard<std::mutex> guard(p.lock);
+    if (!p.exhausted_pending.exchange(false) || !p.exhausted_message) return;
+    message = *p.exhausted_message;
+  }
+  GST_ELEMENT_WARNING(self, RTC, INVALID_STATE, ("SRTP key exhausted: set a new key"),
+                      ("%s", message.c_str()));
+}
+
 GstFlowReturn sink_chain(GstPad *pad, GstObject *parent, GstBuffer *buf) {
   auto *self = GST_RTC_SRTP_ENC(parent);
   GstFlowReturn ret = GST_FLOW_OK;
   GstBuffer *out = nullptr;
   GstPad *src =
       with_engine(self, pad, &ret, [&](bool rtcp) { out = protect_locked(self, P(self), buf, rtcp); });
+  post_pending(self);
   if (!src) {
     gst_buffer_unref(buf);
     return ret;
@@ -389,6 +416,7 @@ GstFlowReturn sink_chain_list(GstPad *pad, GstObject *parent, GstBufferList *lis
     ListContext ctx{self, rtcp};
     gst_buffer_list_foreach(list, protect_list_item, &ctx);
   });
+  post_pending(self);
   if (!src) {
     gst_buffer_list_unref(list);
     return ret;

@@ -26,6 +26,7 @@ using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY_free>>;
 using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
 using BioMethodPtr = std::unique_ptr<BIO_METHOD, OsslDeleter<BIO_meth_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OsslDeleter<EVP_PKEY_CTX_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
 using SslCtxPtr = std::unique_ptr<SSL_CTX, OsslDeleter<SSL_CTX_free>>;
 using SslPtr = std::unique_ptr<SSL, OsslDeleter<SSL_free>>;

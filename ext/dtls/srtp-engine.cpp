@@ -1,5 +1,6 @@
 #include "srtp-engine.h"
 
+#include "aes-gcm.h"
 #include "ossl-ptr.h"
 
 #include <algorithm>
@@ -161,7 +162,8 @@ bool rtcp_header_ok(const uint8_t *buf, std::size_t len, std::size_t trailer) {
 // packet index estimation and replay rules so that both behave the same on
 // the wire. One FastSrtp is one direction of one session (all SSRCs).
 
-enum class FastStatus { Ok, Replay, Auth, Malformed, Failed };
+// Exhausted: the next index would pass the last one the key may protect.
+enum class FastStatus { Ok, Replay, Auth, Malformed, Failed, Exhausted };
 
 namespace {
 
@@ -169,6 +171,8 @@ using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, OsslDeleter<EVP_CIPHER_CTX_
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, OsslDeleter<EVP_MAC_CTX_free>>;
 
 constexpr uint32_t kSeqMedian = 1u << 15;
+constexpr uint64_t kMaxSrtpIndex = (uint64_t{1} << 48) - 1;
+constexpr uint32_t kMaxSrtcpIndex = 0x7fffffffu;
 constexpr uint64_t kSeqMax = 1u << 16;
 
 void put_be32(uint8_t *p, uint32_t v) {
@@ -196,8 +200,11 @@ class ReplayWindow {
   uint64_t highest() const { return highest_; }
 
   // srtp_rdbx_estimate_index(): the 48-bit index of RTP sequence number
-  // `seq` and its distance from the highest index.
-  int64_t estimate(uint16_t seq, uint64_t *index) const {
+  // `seq` and its distance from the highest index. *beyond is set when the
+  // index would pass 2^48 - 1 (a ROC past 2^32 - 1): RFC 3711 §9.2 allows
+  // no more packets under the key, and masking would silently reuse index 0.
+  int64_t estimate(uint16_t seq, uint64_t *index, bool *beyond) const {
+    *beyond = false;
     if (highest_ <= kSeqMedian) {
       *index = seq;
       return int64_t{seq} - int64_t{uint16_t(highest_)};
@@ -212,6 +219,7 @@ class ReplayWindow {
         difference -= int64_t(kSeqMax);
       }
     } else if (local_seq - kSeqMedian > seq) {
+      if (local_roc == UINT32_MAX) *beyond = true;
       roc = local_roc + 1;
       difference += int64_t(kSeqMax);
     }
@@ -288,8 +296,9 @@ struct TransformKeys {
   bool aead = false;
   std::size_t tag_len = 0;
   uint8_t salt[14] = {};
-  CipherCtxPtr cipher;
-  MacCtxPtr mac;
+  CipherCtxPtr cipher;  // AES-CM
+  MacCtxPtr mac;        // HMAC-SHA1
+  std::unique_ptr<AesGcm> gcm;
 };
 
 }  // namespace
@@ -328,6 +337,16 @@ struct FastSrtp {
 
   void keep(uint32_t ssrc, std::optional<StreamState> &scratch) {
     if (scratch) streams.emplace(ssrc, std::move(*scratch));
+  }
+
+  // Outbound: the stream of `ssrc` continues after SRTP index `index` and
+  // SRTCP index `rtcp_index`.
+  void resume(uint32_t ssrc, uint64_t index, uint32_t rtcp_index) {
+    std::optional<StreamState> scratch;
+    StreamState *st = stream(ssrc, scratch);
+    st->rtp.reset_to(index);
+    st->rtcp_sent = rtcp_index;
+    keep(ssrc, scratch);
   }
 
   // AES-CM IV: (salt << 16) XOR (SSRC << 64) XOR (index << 16).
@@ -375,26 +394,10 @@ struct FastSrtp {
 
   // AES-GCM seal or open of `len` bytes from `in` to `out` (the same or
   // disjoint buffers); `tag` is written (seal) or checked (open).
-  bool gcm(TransformKeys &k, const uint8_t iv[12], const uint8_t *aad1, std::size_t aad1_len,
-           const uint8_t *aad2, std::size_t aad2_len, const uint8_t *in, uint8_t *out, std::size_t len,
-           uint8_t *tag) const {
-    EVP_CIPHER_CTX *c = k.cipher.get();
-    int n = 0;
-    const bool seal = outbound;
-    if ((seal ? EVP_EncryptInit_ex(c, nullptr, nullptr, nullptr, iv)
-              : EVP_DecryptInit_ex(c, nullptr, nullptr, nullptr, iv)) != 1)
-      return false;
-    auto update = [&](uint8_t *out, const uint8_t *in, std::size_t l) {
-      return l == 0 || (seal ? EVP_EncryptUpdate(c, out, &n, in, int(l))
-                             : EVP_DecryptUpdate(c, out, &n, in, int(l))) == 1;
-    };
-    if (!update(nullptr, aad1, aad1_len) || !update(nullptr, aad2, aad2_len) || !update(out, in, len))
-      return false;
-    // The tag through OSSL_PARAMs directly: EVP_CIPHER_CTX_ctrl() would
-    // translate to the same call at a cost per packet.
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string("tag", tag, 16), OSSL_PARAM_construct_end()};
-    if (seal) return EVP_EncryptFinal_ex(c, out + len, &n) == 1 && EVP_CIPHER_CTX_get_params(c, params) == 1;
-    return EVP_CIPHER_CTX_set_params(c, params) == 1 && EVP_DecryptFinal_ex(c, out + len, &n) == 1;
+  static bool gcm(TransformKeys &k, const uint8_t iv[12], const uint8_t *aad1, std::size_t aad1_len,
+                  const uint8_t *aad2, std::size_t aad2_len, const uint8_t *in, uint8_t *out, std::size_t len,
+                  uint8_t *tag) {
+    return k.gcm->run(iv, aad1, aad1_len, aad2, aad2_len, in, out, len, tag);
   }
 
   // Reads the plain packet at `in`, writes the protected one to `buf`
@@ -406,7 +409,9 @@ struct FastSrtp {
     std::optional<StreamState> scratch;
     StreamState *st = stream(ssrc, scratch);
     uint64_t index = 0;
-    const int64_t delta = st->rtp.estimate(seq, &index);
+    bool beyond = false;
+    const int64_t delta = st->rtp.estimate(seq, &index, &beyond);
+    if (beyond) return FastStatus::Exhausted;
     if (st->rtp.fresh(index, delta)) {
       st->rtp.add(index, delta);
     } else if (!allow_repeat_tx || delta <= -int64_t(window)) {
@@ -446,7 +451,9 @@ struct FastSrtp {
     if (st->pending_roc) {
       index = (uint64_t{*st->pending_roc} << 16) | seq;
     } else {
-      delta = st->rtp.estimate(seq, &index);
+      bool beyond = false;
+      delta = st->rtp.estimate(seq, &index, &beyond);
+      if (beyond) return FastStatus::Malformed;  // no sender may use it
       if (!st->rtp.fresh(index, delta)) return FastStatus::Replay;
     }
     const uint32_t roc = uint32_t(index >> 16);
@@ -482,7 +489,7 @@ struct FastSrtp {
     const uint32_t ssrc = get_be32(in + 4);
     std::optional<StreamState> scratch;
     StreamState *st = stream(ssrc, scratch);
-    if (st->rtcp_sent >= 0x7fffffffu) return FastStatus::Failed;  // SRTCP index exhausted: re-key
+    if (st->rtcp_sent >= kMaxSrtcpIndex) return FastStatus::Exhausted;  // 31-bit index: re-key
     const uint32_t index = ++st->rtcp_sent;
     keep(ssrc, scratch);
     uint8_t trailer[4];
@@ -540,7 +547,8 @@ struct FastSrtp {
       if (encrypted) {
         uint8_t iv[16];
         cm_iv(rtcp, ssrc, index, iv);
-        if (!ctr(rtcp, iv, buf + kRtcpHeader, buf + kRtcpHeader, plain - kRtcpHeader)) return FastStatus::Failed;
+        if (!ctr(rtcp, iv, buf + kRtcpHeader, buf + kRtcpHeader, plain - kRtcpHeader))
+          return FastStatus::Failed;
       }
     }
     st->rtcp.add(index, delta);
@@ -588,20 +596,13 @@ bool init_keys(TransformKeys &k, const SrtpCryptoPolicy &policy, const uint8_t *
   const std::size_t salt_len = aead ? 12 : 14;
   bool ok = derive(master, key_len, salt14, first_label, session_key, key_len) &&
             derive(master, key_len, salt14, uint8_t(first_label + 2), k.salt, salt_len);
-  k.cipher.reset(EVP_CIPHER_CTX_new());
-  if (ok && k.cipher) {
-    if (aead) {
-      const EVP_CIPHER *c = key_len == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm();
-      ok = (outbound ? EVP_EncryptInit_ex(k.cipher.get(), c, nullptr, nullptr, nullptr)
-                     : EVP_DecryptInit_ex(k.cipher.get(), c, nullptr, nullptr, nullptr)) == 1 &&
-           EVP_CIPHER_CTX_ctrl(k.cipher.get(), EVP_CTRL_GCM_SET_IVLEN, 12, nullptr) == 1 &&
-           (outbound ? EVP_EncryptInit_ex(k.cipher.get(), nullptr, nullptr, session_key, nullptr)
-                     : EVP_DecryptInit_ex(k.cipher.get(), nullptr, nullptr, session_key, nullptr)) == 1;
-    } else {
-      ok = EVP_EncryptInit_ex(k.cipher.get(), ctr_cipher(key_len), nullptr, session_key, nullptr) == 1;
-    }
-  } else {
-    ok = false;
+  if (ok && aead) {
+    k.gcm = AesGcm::create(session_key, key_len, outbound);
+    ok = k.gcm != nullptr;
+  } else if (ok) {
+    k.cipher.reset(EVP_CIPHER_CTX_new());
+    ok = k.cipher &&
+         EVP_EncryptInit_ex(k.cipher.get(), ctr_cipher(key_len), nullptr, session_key, nullptr) == 1;
   }
   if (ok && !aead) {
     ok = derive(master, key_len, salt14, uint8_t(first_label + 1), auth_key, sizeof auth_key);
@@ -772,6 +773,16 @@ SrtpConfig srtp_config_for(const SrtpKeys &keys, unsigned replay_window) {
   return c;
 }
 
+jsep::Status SrtpEngine::resume_outbound(uint32_t ssrc, uint64_t srtp_index, uint32_t srtcp_index) {
+  if (srtp_index > kMaxSrtpIndex || srtcp_index > kMaxSrtcpIndex)
+    return jsep::make_error(ErrorCode::InvalidAccess,
+                            "SRTP index beyond 2^48 - 1 or SRTCP index beyond 2^31 - 1");
+  if (!fast_tx_)
+    return jsep::make_error(ErrorCode::NotSupported, "only the OpenSSL transform resumes indices");
+  fast_tx_->resume(ssrc, srtp_index, srtcp_index);
+  return jsep::Ok{};
+}
+
 std::optional<uint32_t> SrtpEngine::roc(uint32_t ssrc, bool outbound) const {
   if (const FastSrtp *fast = outbound ? fast_tx_.get() : fast_rx_.get()) {
     auto it = fast->streams.find(ssrc);
@@ -800,6 +811,11 @@ std::size_t SrtpEngine::rtcp_overhead() const {
   return kSrtcpIndex + tag_length(policy_.rtcp);
 }
 
+Error SrtpEngine::exhausted(const char *what) {
+  ++stats_.key_exhausted;
+  return jsep::make_error(ErrorCode::InvalidState, what);
+}
+
 Error SrtpEngine::drop(SrtpDropReason reason, const char *what) {
   last_drop_ = reason;
   switch (reason) {
@@ -820,7 +836,8 @@ Result<std::size_t> SrtpEngine::protect_rtp(uint8_t *buf, std::size_t len, std::
   return protect_rtp(buf, len, buf, capacity);
 }
 
-Result<std::size_t> SrtpEngine::protect_rtp(const uint8_t *in, std::size_t len, uint8_t *buf, std::size_t capacity) {
+Result<std::size_t> SrtpEngine::protect_rtp(const uint8_t *in, std::size_t len, uint8_t *buf,
+                                            std::size_t capacity) {
   if (!in || !buf || !rtp_header_ok(in, len, 0) || len > INT_MAX)
     return jsep::make_error(ErrorCode::Syntax, "not an RTP packet");
   if (capacity < len + rtp_overhead())
@@ -834,6 +851,9 @@ Result<std::size_t> SrtpEngine::protect_rtp(const uint8_t *in, std::size_t len, 
       case FastStatus::Replay:
         return jsep::make_error(ErrorCode::InvalidState,
                                 "SRTP index already protected (repeated sequence number)");
+      case FastStatus::Exhausted:
+        return exhausted(
+            "SRTP: the key protected its last index (2^48 packets, RFC 3711 section 9.2): re-key");
       default:
         return jsep::make_error(ErrorCode::Operation, "SRTP protection failed");
     }
@@ -841,8 +861,9 @@ Result<std::size_t> SrtpEngine::protect_rtp(const uint8_t *in, std::size_t len, 
   if (!tx_) return jsep::make_error(ErrorCode::InvalidState, "no outbound SRTP key");
   if (buf != in) std::memcpy(buf, in, len);  // libsrtp works in place
   int n = static_cast<int>(len);
-  if (srtp_protect(tx_.get(), buf, &n) != srtp_err_status_ok)
-    return jsep::make_error(ErrorCode::Operation, "srtp_protect failed");
+  if (const srtp_err_status_t st = srtp_protect(tx_.get(), buf, &n); st != srtp_err_status_ok)
+    return st == srtp_err_status_key_expired ? exhausted("SRTP: libsrtp's key limit reached: re-key")
+                                             : jsep::make_error(ErrorCode::Operation, "srtp_protect failed");
   ++stats_.rtp_protected;
   return static_cast<std::size_t>(n);
 }
@@ -859,16 +880,25 @@ Result<std::size_t> SrtpEngine::protect_rtcp(const uint8_t *in, std::size_t len,
     return jsep::make_error(ErrorCode::InvalidAccess, "no room for the SRTCP trailer");
   if (fast_tx_) {
     std::size_t n = 0;
-    if (fast_tx_->protect_rtcp(in, buf, len, &n) != FastStatus::Ok)
-      return jsep::make_error(ErrorCode::Operation, "SRTCP protection failed");
+    switch (fast_tx_->protect_rtcp(in, buf, len, &n)) {
+      case FastStatus::Ok:
+        break;
+      case FastStatus::Exhausted:
+        return exhausted(
+            "SRTCP: the key protected its last index (2^31 packets, RFC 3711 section 9.2): re-key");
+      default:
+        return jsep::make_error(ErrorCode::Operation, "SRTCP protection failed");
+    }
     ++stats_.rtcp_protected;
     return n;
   }
   if (!tx_) return jsep::make_error(ErrorCode::InvalidState, "no outbound SRTP key");
   if (buf != in) std::memcpy(buf, in, len);  // libsrtp works in place
   int n = static_cast<int>(len);
-  if (srtp_protect_rtcp(tx_.get(), buf, &n) != srtp_err_status_ok)
-    return jsep::make_error(ErrorCode::Operation, "srtp_protect_rtcp failed");
+  if (const srtp_err_status_t st = srtp_protect_rtcp(tx_.get(), buf, &n); st != srtp_err_status_ok)
+    return st == srtp_err_status_key_expired
+               ? exhausted("SRTCP: libsrtp's key limit reached: re-key")
+               : jsep::make_error(ErrorCode::Operation, "srtp_protect_rtcp failed");
   ++stats_.rtcp_protected;
   return static_cast<std::size_t>(n);
 }

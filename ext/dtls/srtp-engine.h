@@ -1,9 +1,9 @@
 // SRTP/SRTCP protection (RFC 3711, RFC 6188, RFC 7714) with the keys of a
 // DTLS-SRTP handshake or static keys, plus the RFC 7983 demultiplexing rule.
 // create(SrtpKeys) runs libsrtp2; create(SrtpConfig) runs AES-CM/HMAC-SHA1
-// and AES-GCM on OpenSSL's EVP directly (byte-identical output, several
-// times faster than Debian's NSS-backed libsrtp) and other policies on
-// libsrtp2.
+// on OpenSSL's EVP and AES-GCM on OpenSSL's provider functions (aes-gcm.h)
+// directly (byte-identical output, several times faster than Debian's
+// NSS-backed libsrtp) and other policies on libsrtp2.
 #pragma once
 
 #include <cstddef>
@@ -40,6 +40,9 @@ struct SrtpStats {
   uint64_t dropped_auth = 0;
   uint64_t dropped_replay = 0;
   uint64_t dropped_malformed = 0;
+  // Packets refused because the key reached its last index (RFC 3711 §9.2:
+  // 2^48 SRTP, 2^31 SRTCP packets per master key); only a new key helps.
+  uint64_t key_exhausted = 0;
 };
 
 // Static-key configuration (SDES, SIP, srtpenc/srtpdec-style elements): any
@@ -60,7 +63,7 @@ struct SrtpConfig {
   // inbound streams are created per SSRC on first use with ROC 0.
   std::optional<uint32_t> rx_ssrc;
   uint32_t rx_roc = 0;
-  // AES-CM/HMAC-SHA1 and AES-GCM policies run on OpenSSL's EVP directly
+  // AES-CM/HMAC-SHA1 and AES-GCM policies run on OpenSSL directly
   // (same wire format, several times faster than libsrtp on its NSS
   // backend); true forces libsrtp, so tests can check one against the other.
   bool force_libsrtp = false;
@@ -86,7 +89,9 @@ class SrtpEngine {
   SrtpEngine &operator=(const SrtpEngine &) = delete;
 
   // In place: `buf` holds `len` bytes of RTP/RTCP and has room for
-  // `capacity` bytes; returns the protected length.
+  // `capacity` bytes; returns the protected length. A key past its last
+  // index (2^48 SRTP / 2^31 SRTCP packets) refuses every further packet with
+  // InvalidState and counts it in stats().key_exhausted; the index never wraps.
   Result<std::size_t> protect_rtp(uint8_t *buf, std::size_t len, std::size_t capacity);
   Result<std::size_t> protect_rtcp(uint8_t *buf, std::size_t len, std::size_t capacity);
   // Out of place: reads the `len` plain bytes at `in` and writes the
@@ -99,6 +104,11 @@ class SrtpEngine {
   // the packet must be dropped (see last_drop_reason()).
   Result<std::size_t> unprotect_rtp(uint8_t *buf, std::size_t len);
   Result<std::size_t> unprotect_rtcp(uint8_t *buf, std::size_t len);
+
+  // The outbound stream of `ssrc` continues after SRTP index `srtp_index`
+  // (ROC << 16 | SEQ) and SRTCP index `srtcp_index`, e.g. a session moved
+  // from another engine. OpenSSL transform only (NotSupported on libsrtp).
+  jsep::Status resume_outbound(uint32_t ssrc, uint64_t srtp_index, uint32_t srtcp_index);
 
   SrtpProfile profile() const { return profile_; }
   const SrtpPolicy &policy() const { return policy_; }
@@ -118,6 +128,7 @@ class SrtpEngine {
 
   explicit SrtpEngine(SrtpProfile profile);
   Error drop(SrtpDropReason reason, const char *what);
+  Error exhausted(const char *what);
 
   SrtpProfile profile_;
   SrtpPolicy policy_;

@@ -7,7 +7,9 @@
 // and thread-CPU time. Rounds alternate ours/theirs; medians are reported
 // with the ratio ours/theirs per profile (issue goal: <= 0.5).
 //
-//   srtp-bench [--rounds N] [--packets N] [--smoke]
+//   srtp-bench [--rounds N] [--packets N] [--profile NAME] [--smoke]
+//
+// --profile: only that profile (e.g. AEAD_AES_128_GCM), for a profiler.
 //
 // --smoke: few packets, every byte of every packet checked, exit status only
 // (the meson test in suite 'bench'); it never judges speed.
@@ -216,16 +218,19 @@ int main(int argc, char **argv) {
   int rounds = 21;
   guint packets = 2000;
   bool smoke = false;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--smoke") {
       smoke = true;
     } else if (a == "--rounds" && i + 1 < argc) {
       rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--profile" && i + 1 < argc) {
+      only = argv[++i];
     } else if (a == "--packets" && i + 1 < argc) {
       packets = static_cast<guint>(std::max(1, std::atoi(argv[++i])));
     } else {
-      std::fprintf(stderr, "usage: %s [--rounds N] [--packets N] [--smoke]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--rounds N] [--packets N] [--profile NAME] [--smoke]\n", argv[0]);
       return 2;
     }
   }
@@ -247,6 +252,7 @@ int main(int argc, char **argv) {
               "ratio", "gst-rtc cpu", "plugins-bad cpu", "ratio", "gst-rtc list wall");
   int failures = 0;
   for (const Profile &p : kProfiles) {
+    if (!only.empty() && only != p.name) continue;
     Chain chains[3];
     for (int k = 0; k < 3; ++k) {
       if (!chains[k].setup(kImpls[k], p)) {

@@ -5,13 +5,17 @@
  * sharing one connection-id, wired back to back through GstHarness (A's enc
  * src feeds B's dec sink and vice versa, pumped by the test thread; the
  * retransmission timer runs on the system clock thread meanwhile).
+ * Then generate-certificate and user certificates (parsed here with OpenSSL).
  */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/rtc/rtc.h>
 #include <gst/rtp/rtp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -106,6 +110,8 @@ struct PeerOptions {
   enum { Peers, Given, None } fingerprint = Peers;
   const char *given = nullptr;
   guint fingerprint_timeout = 10000;
+  // PEM certificate + key for the enc; unset: the generated default.
+  const char *certificate = nullptr;
 };
 
 // Creates A and B (elements only) so that fingerprints can be exchanged.
@@ -117,6 +123,7 @@ void create(Peer *p, const PeerOptions &o) {
   g_object_set(p->enc, "connection-id", id.c_str(), "is-client", o.client, nullptr);
   g_object_set(p->dec, "connection-id", id.c_str(), "fingerprint-timeout", o.fingerprint_timeout, nullptr);
   if (o.profiles) g_object_set(p->enc, "srtp-profiles", o.profiles, nullptr);
+  if (o.certificate) g_object_set(p->enc, "certificate", o.certificate, nullptr);
   p->bus = gst_bus_new();
   gst_element_set_bus(p->enc, p->bus);
   gst_element_set_bus(p->dec, p->bus);
@@ -933,6 +940,254 @@ GST_START_TEST(test_retransmission_under_loss) {
 }
 GST_END_TEST;
 
+// ---------------------------------------------------------------- certificates
+
+namespace {
+
+// Emits generate-certificate on a fresh element; the reply is the caller's.
+GstStructure *generate_certificate(const char *params_text) {
+  GstElement *enc = gst_element_factory_make("rtcdtlssrtpenc", nullptr);
+  GstStructure *params = params_text ? gst_structure_from_string(params_text, nullptr) : nullptr;
+  fail_unless(!params_text || params, "bad test structure %s", params_text);
+  GstStructure *reply = nullptr;
+  g_signal_emit_by_name(enc, "generate-certificate", params, &reply);
+  fail_unless(reply != nullptr);
+  if (params) gst_structure_free(params);
+  gst_object_unref(enc);
+  return reply;
+}
+
+struct ParsedCert {
+  X509 *x509 = nullptr;
+  EVP_PKEY *key = nullptr;
+  ~ParsedCert() {
+    X509_free(x509);
+    EVP_PKEY_free(key);
+  }
+};
+
+void parse_pem(const char *pem, ParsedCert *out) {
+  BIO *bio = BIO_new_mem_buf(pem, -1);
+  out->x509 = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  bio = BIO_new_mem_buf(pem, -1);
+  out->key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  fail_unless(out->x509 && out->key, "the PEM does not hold a certificate and a key");
+  fail_unless_equals_int(X509_check_private_key(out->x509, out->key), 1);
+}
+
+// Seconds from now to the certificate's notAfter.
+gint64 seconds_left(X509 *x509) {
+  int days = 0, secs = 0;
+  fail_unless(ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(x509)));
+  return gint64{days} * 86400 + secs;
+}
+
+// The first message of `type` on `bus` (GST_RTC_ERROR domain checked), its code.
+int rtc_message_code(GstBus *bus, GstMessageType type) {
+  GstMessage *msg = gst_bus_pop_filtered(bus, type);
+  fail_unless(msg != nullptr, "no %s message", gst_message_type_get_name(type));
+  GError *err = nullptr;
+  if (type == GST_MESSAGE_ERROR)
+    gst_message_parse_error(msg, &err, nullptr);
+  else
+    gst_message_parse_warning(msg, &err, nullptr);
+  fail_unless(err->domain == GST_RTC_ERROR, "domain %s", g_quark_to_string(err->domain));
+  const int code = err->code;
+  g_error_free(err);
+  gst_message_unref(msg);
+  return code;
+}
+
+}  // namespace
+
+GST_START_TEST(test_generate_certificate_handshake) {
+  // ECDSA by default and RSA 2048 on request; either PEM, set as
+  // `certificate`, is what the peer sees and verifies in the handshake.
+  const char *cases[] = {
+      nullptr, "p, name=(string)ECDSA, named-curve=(string)P-256",
+      "p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)2048, public-exponent=(uint)65537"};
+  for (const char *params : cases) {
+    const gint64 start = g_get_monotonic_time();
+    GstStructure *reply = generate_certificate(params);
+    const gint64 took_ms = (g_get_monotonic_time() - start) / 1000;
+    GST_INFO("%s: %" G_GINT64_FORMAT " ms", params ? params : "default", took_ms);
+    fail_if(gst_structure_has_field(reply, "error"), "%s", gst_structure_to_string(reply));
+    const gchar *pem = gst_structure_get_string(reply, "certificate");
+    const gchar *fp = gst_structure_get_string(reply, "fingerprint");
+    fail_unless(pem && fp && g_str_has_prefix(fp, "sha-256 "));
+    ParsedCert parsed;
+    parse_pem(pem, &parsed);
+    const bool rsa = params && strstr(params, "RSA");
+    fail_unless_equals_int(EVP_PKEY_get_base_id(parsed.key), rsa ? EVP_PKEY_RSA : EVP_PKEY_EC);
+    fail_unless_equals_int(EVP_PKEY_get_bits(parsed.key), rsa ? 2048 : 256);
+    // Default lifetime: 30 days.
+    const gint64 left = seconds_left(parsed.x509);
+    fail_unless(left > 30 * 86400 - 60 && left <= 30 * 86400, "notAfter in %" G_GINT64_FORMAT " s", left);
+    guint64 expires = 0;
+    fail_unless(gst_structure_get_uint64(reply, "expires", &expires));
+    fail_unless(std::llabs(gint64(expires / 1000) - (g_get_real_time() / G_USEC_PER_SEC + left)) <= 2);
+
+    Peer a, b;
+    PeerOptions oa, ob;
+    oa.client = rsa;  // both roles over the cases
+    ob.client = !rsa;
+    oa.certificate = pem;
+    ob.fingerprint = PeerOptions::Given;
+    ob.given = fp;
+    connect_pair(&a, &b, oa, ob);
+    gchar *own = fingerprint_of(&a);
+    fail_unless_equals_string(own, fp);
+    g_free(own);
+    gchar *remote = nullptr;
+    g_object_get(b.transport, "remote-certificate", &remote, nullptr);
+    fail_unless(remote && g_str_has_prefix(pem, remote), "B did not see the generated certificate");
+    g_free(remote);
+    check_rtp_once(&a, &b, 1);
+    destroy(&a);
+    destroy(&b);
+    gst_structure_free(reply);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_generate_certificate_does_not_touch_element) {
+  GstElement *enc = gst_element_factory_make("rtcdtlssrtpenc", nullptr);
+  gchar *before = nullptr, *after = nullptr;
+  g_object_get(enc, "fingerprint", &before, nullptr);
+  GstStructure *reply = nullptr;
+  g_signal_emit_by_name(enc, "generate-certificate", nullptr, &reply);
+  fail_unless(reply && gst_structure_has_field(reply, "certificate"));
+  g_object_get(enc, "fingerprint", &after, nullptr);
+  fail_unless_equals_string(before, after);
+  fail_if(g_strcmp0(before, gst_structure_get_string(reply, "fingerprint")) == 0);
+  gst_structure_free(reply);
+  g_free(before);
+  g_free(after);
+  gst_object_unref(enc);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_generate_certificate_bad_params) {
+  const std::pair<const char *, int> cases[] = {
+      {"p, named-curve=(string)P-256", GST_RTC_ERROR_TYPE},
+      {"p, name=(int)5", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)ECDSA", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)ECDSA, named-curve=(int)256", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)ECDSA, named-curve=(string)P-384", GST_RTC_ERROR_NOT_SUPPORTED},
+      {"p, name=(string)ECDSA, named-curve=(string)p-256", GST_RTC_ERROR_NOT_SUPPORTED},
+      {"p, name=(string)Ed25519", GST_RTC_ERROR_NOT_SUPPORTED},
+      {"p, name=(string)AES-GCM, length=(int)128", GST_RTC_ERROR_NOT_SUPPORTED},
+      {"p, name=(string)RSASSA-PKCS1-v1_5", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)512", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)1023", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)16385", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)-2048", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(string)2048", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(double)2048.5", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)2048, public-exponent=(int)65536",
+       GST_RTC_ERROR_NOT_SUPPORTED},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)2048, public-exponent=(int)1",
+       GST_RTC_ERROR_NOT_SUPPORTED},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)2048, public-exponent=(string)x",
+       GST_RTC_ERROR_TYPE},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)2048, hash=(string)SHA-1",
+       GST_RTC_ERROR_NOT_SUPPORTED},
+      {"p, name=(string)RSASSA-PKCS1-v1_5, modulus-length=(int)2048, hash=(int)256", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)ECDSA, named-curve=(string)P-256, expires=(int)-1", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)ECDSA, named-curve=(string)P-256, expires=(string)soon", GST_RTC_ERROR_TYPE},
+      {"p, name=(string)ECDSA, named-curve=(string)P-256, expires=(double)1.5", GST_RTC_ERROR_TYPE},
+  };
+  for (auto [params, code] : cases) {
+    GstStructure *reply = generate_certificate(params);
+    fail_if(gst_structure_has_field(reply, "certificate"), "%s gave a certificate", params);
+    const GValue *v = gst_structure_get_value(reply, "error");
+    fail_unless(v && G_VALUE_HOLDS(v, G_TYPE_ERROR), "%s: no error", params);
+    auto *err = static_cast<const GError *>(g_value_get_boxed(v));
+    fail_unless(err->domain == GST_RTC_ERROR, "%s", params);
+    fail_unless(err->code == code, "%s: code %d, expected %d (%s)", params, err->code, code, err->message);
+    gst_structure_free(reply);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_generate_certificate_expires) {
+  // One hour (in ms, any integer type), then beyond the one-year cap.
+  for (const char *params : {"p, name=(string)ECDSA, named-curve=(string)P-256, expires=(guint64)3600000",
+                             "p, name=(string)ecdsa, named-curve=(string)P-256, expires=(double)3600000",
+                             "p, name=(string)ECDSA, named-curve=(string)P-256, expires=(int)3599001"}) {
+    GstStructure *reply = generate_certificate(params);
+    ParsedCert parsed;
+    parse_pem(gst_structure_get_string(reply, "certificate"), &parsed);
+    const gint64 left = seconds_left(parsed.x509);
+    fail_unless(left > 3600 - 30 && left <= 3600, "%s: notAfter in %" G_GINT64_FORMAT " s", params, left);
+    gst_structure_free(reply);
+  }
+  GstStructure *reply = generate_certificate(
+      "p, name=(string)ECDSA, named-curve=(string)P-256, expires=(guint64)315360000000");  // 10 years
+  ParsedCert parsed;
+  parse_pem(gst_structure_get_string(reply, "certificate"), &parsed);
+  const gint64 left = seconds_left(parsed.x509);
+  fail_unless(left > 365 * 86400 - 30 && left <= 365 * 86400, "notAfter in %" G_GINT64_FORMAT " s", left);
+  gst_structure_free(reply);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_invalid_certificate_property) {
+  GstElement *enc = gst_element_factory_make("rtcdtlssrtpenc", nullptr);
+  GstElement *other = gst_element_factory_make("rtcdtlssrtpenc", nullptr);
+  GstBus *bus = gst_bus_new();
+  gst_element_set_bus(enc, bus);
+  gchar *good = nullptr, *other_pem = nullptr;
+  g_object_get(enc, "certificate", &good, nullptr);
+  g_object_get(other, "certificate", &other_pem, nullptr);
+  // A certificate with another certificate's key.
+  const std::string cert_part(good, strstr(good, "-----END CERTIFICATE-----") + 26);
+  const std::string mismatched = cert_part + strstr(other_pem, "-----BEGIN PRIVATE KEY-----");
+  const std::pair<std::string, int> cases[] = {
+      {"garbage", GST_RTC_ERROR_SYNTAX},
+      {"", GST_RTC_ERROR_SYNTAX},
+      {cert_part, GST_RTC_ERROR_SYNTAX},  // no key
+      {"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", GST_RTC_ERROR_SYNTAX},
+      {mismatched, GST_RTC_ERROR_INVALID_ACCESS},
+  };
+  for (const auto &[pem, code] : cases) {
+    g_object_set(enc, "certificate", pem.c_str(), nullptr);
+    fail_unless_equals_int(rtc_message_code(bus, GST_MESSAGE_WARNING), code);
+    gchar *fp = nullptr, *cert = nullptr;
+    g_object_get(enc, "fingerprint", &fp, "certificate", &cert, nullptr);
+    fail_unless(fp == nullptr && cert == nullptr, "a refused certificate must not be replaced silently");
+    // No handshake with a certificate other than the one the user gave.
+    fail_unless_equals_int(gst_element_set_state(enc, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    fail_unless_equals_int(rtc_message_code(bus, GST_MESSAGE_ERROR), code);
+    gst_element_set_state(enc, GST_STATE_NULL);
+  }
+  // A valid certificate (or NULL) lifts the refusal.
+  g_object_set(enc, "certificate", other_pem, nullptr);
+  gchar *fp = nullptr;
+  g_object_get(enc, "fingerprint", &fp, nullptr);
+  gchar *other_fp = nullptr;
+  g_object_get(other, "fingerprint", &other_fp, nullptr);
+  fail_unless_equals_string(fp, other_fp);
+  fail_unless(gst_element_set_state(enc, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state(enc, GST_STATE_NULL);
+  g_object_set(enc, "certificate", "garbage", nullptr);
+  g_object_set(enc, "certificate", nullptr, nullptr);
+  fail_unless(gst_element_set_state(enc, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state(enc, GST_STATE_NULL);
+  g_free(fp);
+  g_free(other_fp);
+  g_free(good);
+  g_free(other_pem);
+  gst_element_set_bus(enc, nullptr);
+  gst_bus_set_flushing(bus, TRUE);
+  gst_object_unref(bus);
+  gst_object_unref(enc);
+  gst_object_unref(other);
+}
+GST_END_TEST;
+
 static Suite *dtls_elements_suite() {
   Suite *s = suite_create("dtls_elements");
   TCase *tc = tcase_create("general");
@@ -957,6 +1212,11 @@ static Suite *dtls_elements_suite() {
   tcase_add_test(tc, test_directly_linked_pair);
   tcase_add_test(tc, test_connection_id_sharing);
   tcase_add_test(tc, test_retransmission_under_loss);
+  tcase_add_test(tc, test_generate_certificate_handshake);
+  tcase_add_test(tc, test_generate_certificate_does_not_touch_element);
+  tcase_add_test(tc, test_generate_certificate_bad_params);
+  tcase_add_test(tc, test_generate_certificate_expires);
+  tcase_add_test(tc, test_invalid_certificate_property);
   return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <random>
 #include <string>
@@ -27,7 +28,7 @@ const Certificate &ecdsa_cert(int which) {
 }
 
 const Certificate &rsa_cert() {
-  static Certificate c = Certificate::generate({.key_type = KeyType::Rsa2048}).value();
+  static Certificate c = Certificate::generate({.key_type = KeyType::Rsa}).value();
   return c;
 }
 
@@ -198,6 +199,47 @@ TEST(Certificate, CustomValidityAndCommonName) {
   EXPECT_STREQ(cn, "peer");
   X509_NAME_get_text_by_NID(X509_get_subject_name(ecdsa_cert(0).x509()), NID_commonName, cn, sizeof(cn));
   EXPECT_STREQ(cn, "gst-rtc");
+}
+
+TEST(Certificate, RsaOptions) {
+  // Modulus length, public exponent and signature digest are what was asked.
+  auto c = Certificate::generate({.key_type = KeyType::Rsa,
+                                  .rsa_bits = 1024,
+                                  .rsa_public_exponent = 3,
+                                  .rsa_hash = SignatureHash::Sha384});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(EVP_PKEY_get_bits(c->pkey()), 1024);
+  BIGNUM *e = nullptr;
+  ASSERT_TRUE(EVP_PKEY_get_bn_param(c->pkey(), "e", &e));
+  EXPECT_TRUE(BN_is_word(e, 3));
+  BN_free(e);
+  EXPECT_EQ(X509_get_signature_nid(c->x509()), NID_sha384WithRSAEncryption);
+  EXPECT_EQ(X509_get_signature_nid(rsa_cert().x509()), NID_sha256WithRSAEncryption);
+  EXPECT_EQ(X509_get_signature_nid(ecdsa_cert(0).x509()), NID_ecdsa_with_SHA256);
+}
+
+TEST(Certificate, RsaOptionsOutOfRange) {
+  const CertificateOptions bad[] = {
+      {.key_type = KeyType::Rsa, .rsa_bits = 512},
+      {.key_type = KeyType::Rsa, .rsa_bits = 16385},
+      {.key_type = KeyType::Rsa, .rsa_bits = 1024, .rsa_public_exponent = 65536},
+      {.key_type = KeyType::Rsa, .rsa_bits = 1024, .rsa_public_exponent = 1},
+  };
+  for (const auto &o : bad) {
+    auto c = Certificate::generate(o);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.error().code, ErrorCode::InvalidAccess);
+  }
+}
+
+TEST(Certificate, ExpiresIsNotAfter) {
+  const int64_t before = int64_t(std::time(nullptr)) * 1000;
+  auto c = Certificate::generate({.validity = 3600s});
+  ASSERT_TRUE(c.ok());
+  auto expires = c->expires_unix_ms();
+  ASSERT_TRUE(expires.ok());
+  EXPECT_GE(*expires, before + 3600 * 1000);
+  EXPECT_LE(*expires, before + 3605 * 1000);
 }
 
 TEST(Certificate, SerialsAreRandom) {

@@ -2,9 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <thread>
 #include <vector>
 
+#include <openssl/evp.h>
+
+#include "aes-gcm.h"
 #include "srtp-engine.h"
 
 using namespace gst_rtc::dtls;
@@ -525,6 +529,122 @@ TEST(SrtpConfig, InboundSsrcWithRolloverCounterFromSignalling) {
     auto naive = engine_for(policy, libsrtp, false, 1, 0x11223344u, 0);
     EXPECT_FALSE(unprotect(*naive, srtp).ok());
   }
+}
+
+TEST(SrtpConfig, KeyHardLimitsRefuseWithoutWrapping) {
+  // RFC 3711 §9.2: at most 2^48 SRTP and 2^31 SRTCP packets per master key.
+  constexpr uint32_t kSsrc = 0x11223344u;
+  for (SrtpProfile profile : {SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80}) {
+    SCOPED_TRACE(srtp_profile_name(profile));
+    const SrtpPolicy policy = srtp_policy_for(profile);
+    auto tx = engine_for(policy, false, true);
+    ASSERT_TRUE(tx->resume_outbound(kSsrc, (uint64_t{0xffffffffu} << 16) | 0xfff0u, 0x7ffffffdu).ok());
+    std::vector<uint8_t> last;
+    for (uint32_t seq = 0xfff1; seq <= 0xffff; ++seq) last = protect(*tx, rtp(uint16_t(seq)));
+    EXPECT_EQ(tx->roc(kSsrc, true), 0xffffffffu);
+    // The last index is usable: a receiver told the ROC opens it.
+    auto rx = engine_for(policy, false, false, 1, kSsrc, 0xffffffffu);
+    std::vector<uint8_t> out;
+    ASSERT_TRUE(unprotect(*rx, last, &out).ok());
+    EXPECT_EQ(out, rtp(0xffff));
+    // The next sequence number would need ROC 2^32: refused, typed, counted.
+    for (uint16_t seq : {0, 1, 0x7ffe}) {
+      auto buf = rtp(seq);
+      const std::size_t len = buf.size();
+      buf.resize(len + kRoom);
+      auto n = tx->protect_rtp(buf.data(), len, buf.size());
+      ASSERT_FALSE(n.ok()) << seq;
+      EXPECT_EQ(n.error().code, ErrorCode::InvalidState);
+    }
+    EXPECT_EQ(tx->stats().key_exhausted, 3u);
+    EXPECT_EQ(tx->roc(kSsrc, true), 0xffffffffu);
+    // A receiver at the last index takes nothing past it either.
+    auto fresh_tx = engine_for(policy, false, true);
+    EXPECT_FALSE(unprotect(*rx, protect(*fresh_tx, rtp(5))).ok());
+    EXPECT_EQ(rx->stats().dropped_malformed, 1u);
+
+    // SRTCP: indices 0x7ffffffe and 0x7fffffff, then nothing.
+    auto rtcp_rx = engine_for(policy, false, false);
+    for (uint32_t index : {0x7ffffffeu, 0x7fffffffu}) {
+      const auto srtcp = protect(*tx, rtcp_sr(), true);
+      ASSERT_FALSE(srtcp.empty());
+      const std::size_t at = srtcp.size() - (policy.rtcp.cipher == SrtpCipher::AesGcm128 ? 4 : 14);
+      EXPECT_EQ(uint32_t{srtcp[at]} << 24 | uint32_t{srtcp[at + 1]} << 16 | uint32_t{srtcp[at + 2]} << 8 |
+                    srtcp[at + 3],
+                0x80000000u | index);
+      ASSERT_TRUE(unprotect(*rtcp_rx, srtcp, &out, true).ok());
+      EXPECT_EQ(out, rtcp_sr());
+    }
+    auto buf = rtcp_sr();
+    const std::size_t len = buf.size();
+    buf.resize(len + kRoom);
+    auto n = tx->protect_rtcp(buf.data(), len, buf.size());
+    ASSERT_FALSE(n.ok());
+    EXPECT_EQ(n.error().code, ErrorCode::InvalidState);
+    EXPECT_EQ(tx->stats().key_exhausted, 4u);
+  }
+}
+
+TEST(SrtpConfig, ResumeOutboundChecksItsArguments) {
+  const SrtpPolicy policy = srtp_policy_for(SrtpProfile::AeadAes128Gcm);
+  auto tx = engine_for(policy, false, true);
+  EXPECT_EQ(tx->resume_outbound(1, uint64_t{1} << 48, 0).error().code, ErrorCode::InvalidAccess);
+  EXPECT_EQ(tx->resume_outbound(1, 0, 0x80000000u).error().code, ErrorCode::InvalidAccess);
+  auto libsrtp = engine_for(policy, true, true);
+  EXPECT_EQ(libsrtp->resume_outbound(1, 5, 5).error().code, ErrorCode::NotSupported);
+}
+
+// AesGcm runs on the provider's functions directly; it must equal EVP's
+// one-shot AES-GCM for every length, open what it sealed, refuse a bad tag
+// and keep working after a refusal.
+TEST(AesGcm, DirectProviderPathEqualsEvp) {
+  for (std::size_t key_len : {16u, 32u}) {
+    std::vector<uint8_t> key(key_len);
+    for (std::size_t i = 0; i < key_len; ++i) key[i] = uint8_t(i * 7 + 1);
+    auto seal = AesGcm::create(key.data(), key_len, true);
+    auto open = AesGcm::create(key.data(), key_len, false);
+    ASSERT_TRUE(seal && open);
+    EXPECT_TRUE(seal->direct() && open->direct()) << "OpenSSL's EVP fallback in use";
+    for (std::size_t len : {0u, 1u, 15u, 16u, 17u, 300u, 1188u}) {
+      SCOPED_TRACE(len);
+      uint8_t iv[12], aad1[12], aad2[4], tag[16], evp_tag[16];
+      for (int i = 0; i < 12; ++i) {
+        iv[i] = uint8_t(len + i);
+        aad1[i] = uint8_t(0x80 + i);
+      }
+      for (int i = 0; i < 4; ++i) aad2[i] = uint8_t(0xf0 + i);
+      std::vector<uint8_t> plain(len), sealed(len + 16), evp_out(len + 16);
+      for (std::size_t i = 0; i < len; ++i) plain[i] = uint8_t(i * 13);
+      ASSERT_TRUE(seal->run(iv, aad1, 12, aad2, 4, plain.data(), sealed.data(), len, tag));
+
+      EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+      int n = 0;
+      ASSERT_EQ(EVP_EncryptInit_ex(c, key_len == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm(), nullptr,
+                                   key.data(), iv),
+                1);
+      ASSERT_EQ(EVP_EncryptUpdate(c, nullptr, &n, aad1, 12), 1);
+      ASSERT_EQ(EVP_EncryptUpdate(c, nullptr, &n, aad2, 4), 1);
+      if (len) {
+        ASSERT_EQ(EVP_EncryptUpdate(c, evp_out.data(), &n, plain.data(), int(len)), 1);
+      }
+      ASSERT_EQ(EVP_EncryptFinal_ex(c, evp_out.data() + len, &n), 1);
+      ASSERT_EQ(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, evp_tag), 1);
+      EVP_CIPHER_CTX_free(c);
+      EXPECT_EQ(std::memcmp(sealed.data(), evp_out.data(), len), 0);
+      EXPECT_EQ(std::memcmp(tag, evp_tag, 16), 0);
+
+      std::vector<uint8_t> opened(len + 16);
+      tag[len % 16] ^= 1;
+      EXPECT_FALSE(open->run(iv, aad1, 12, aad2, 4, sealed.data(), opened.data(), len, tag));
+      tag[len % 16] ^= 1;
+      aad2[0] ^= 1;
+      EXPECT_FALSE(open->run(iv, aad1, 12, aad2, 4, sealed.data(), opened.data(), len, tag));
+      aad2[0] ^= 1;
+      ASSERT_TRUE(open->run(iv, aad1, 12, aad2, 4, sealed.data(), opened.data(), len, tag));
+      EXPECT_EQ(std::vector<uint8_t>(opened.begin(), opened.begin() + long(len)), plain);
+    }
+  }
+  EXPECT_EQ(AesGcm::create(std::vector<uint8_t>(24).data(), 24, true), nullptr);
 }
 
 TEST(SrtpConfig, PoliciesLibsrtpRunsAlone) {
