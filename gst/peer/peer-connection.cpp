@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <thread>
 
 #include "candidate.h"
 #include "sdp.h"
@@ -1519,7 +1520,11 @@ gboolean PeerConnection::add_turn_server(const gchar *uri) {
 void PeerConnection::generate_certificate(const GstStructure *params, GstPromise *promise) {
   GstStructure *copy = params ? gst_structure_copy(params) : nullptr;
   if (promise) gst_promise_ref(promise);
-  ops_.post([this, copy, promise] {
+  // W3C generateCertificate is independent of the connection's operations:
+  // an RSA key takes a quarter of a second, which the chain must not wait
+  // for. The thread holds the bin until it has replied.
+  gst_object_ref(bin_);
+  std::thread([this, copy, promise] {
     GstElement *enc = gst_element_factory_make("rtcdtlssrtpenc", nullptr);
     GstStructure *reply = nullptr;
     if (enc) {
@@ -1545,7 +1550,8 @@ void PeerConnection::generate_certificate(const GstStructure *params, GstPromise
       gst_structure_free(reply);
     }
     if (promise) gst_promise_unref(promise);
-  });
+    gst_object_unref(bin_);
+  }).detach();
 }
 
 // ---------------------------------------------------------------------------
