@@ -246,14 +246,15 @@ void DataChannels::handle_dcep(uint16_t stream, std::span<const uint8_t> data) {
   if (callbacks_.on_channel) callbacks_.on_channel(stored.info);
 }
 
-Status DataChannels::send(uint16_t id, MessageKind kind, std::span<const uint8_t> data) {
+Status DataChannels::send(uint16_t id, MessageKind kind, std::span<const uint8_t> data,
+                          std::shared_ptr<const void> owner) {
   auto lock = association_->lock();
   auto it = channels_.find(id);
   if (it == channels_.end() || it->second.info.state != ChannelState::Open)
     return jsep::make_error(ErrorCode::InvalidState, "data channel " + std::to_string(id) + " is not open");
   Ppid ppid = kind == MessageKind::String ? (data.empty() ? Ppid::StringEmpty : Ppid::String)
                                           : (data.empty() ? Ppid::BinaryEmpty : Ppid::Binary);
-  return association_->send(id, ppid, data, options_for(it->second.info));
+  return association_->send(id, ppid, data, options_for(it->second.info), std::move(owner));
 }
 
 Status DataChannels::send_string(uint16_t id, std::string_view text) {

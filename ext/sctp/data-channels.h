@@ -89,7 +89,9 @@ class DataChannels {
   // (id in use or none left).
   Result<uint16_t> open_channel(const ChannelInit &init);
   // Errors: InvalidState (channel not open), Type (remote max-message-size).
-  Status send(uint16_t id, MessageKind kind, std::span<const uint8_t> data);
+  // `owner`: as for Association::send (no copy of a message that waits).
+  Status send(uint16_t id, MessageKind kind, std::span<const uint8_t> data,
+              std::shared_ptr<const void> owner = nullptr);
   Status send_string(uint16_t id, std::string_view text);
   // Resets the channel's outgoing stream; on_close follows once the peer has
   // reset its side too.

@@ -95,7 +95,11 @@ static GstFlowReturn gst_rtc_sctp_dec_chain_list(GstPad *pad, GstObject *parent,
   auto *self = GST_RTC_SCTP_DEC(parent);
   auto session = session_of(self);
   const guint n = gst_buffer_list_length(list);
-  for (guint i = 0; i < n; i++) feed(*session, gst_buffer_list_get(list, i));
+  {
+    // What the whole list causes goes out in one push.
+    Session::OutputBatch batch(*session);
+    for (guint i = 0; i < n; i++) feed(*session, gst_buffer_list_get(list, i));
+  }
   gst_buffer_list_unref(list);
   session->dispatch();
   return GST_FLOW_OK;

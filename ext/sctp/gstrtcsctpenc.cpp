@@ -127,6 +127,7 @@ static void gst_rtc_sctp_enc_loop(GstRtcSctpEnc *self) {
     return;
   }
   push_packets(self, packets);
+  session->output_pushed();
   // What usrsctp's own thread produced (timeouts, writable space) and what
   // the application's calls queued.
   session->dispatch();

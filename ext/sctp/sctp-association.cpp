@@ -46,9 +46,14 @@ const char *to_string(AssociationState state) {
 struct Association::Impl : PacketSink {
   struct Pending {
     Ppid ppid;
-    std::vector<uint8_t> data;
+    // The message: a copy, or the caller's bytes kept alive by `owner`.
+    std::vector<uint8_t> copy;
+    std::shared_ptr<const void> owner;
+    std::span<const uint8_t> view;
     SendOptions options;
     std::size_t offset = 0;  // bytes already handed to usrsctp
+
+    std::span<const uint8_t> data() const { return owner ? view : std::span<const uint8_t>(copy); }
   };
 
   // The most handed to usrsctp in one call. Larger messages go in parts
@@ -145,11 +150,12 @@ struct Association::Impl : PacketSink {
       const std::size_t before = out.buffered;
       while (!blocked && !out.queue.empty()) {
         Pending &p = out.queue.front();
-        const std::size_t remaining = p.data.size() - p.offset;
+        const std::span<const uint8_t> message = p.data();
+        const std::size_t remaining = message.size() - p.offset;
         const std::size_t part = std::min(remaining, kPartSize);
         std::size_t taken = 0;
-        int err = sendv(stream, p.ppid, std::span<const uint8_t>(p.data).subspan(p.offset, part), p.options,
-                        part == remaining, &taken);
+        int err =
+            sendv(stream, p.ppid, message.subspan(p.offset, part), p.options, part == remaining, &taken);
         if (would_block(err)) {
           blocked = true;
           break;
@@ -163,7 +169,7 @@ struct Association::Impl : PacketSink {
         }
         p.offset += taken;
         out.buffered -= taken;
-        if (p.offset == p.data.size()) {
+        if (p.offset == message.size()) {
           out.queue.pop_front();
         } else if (taken < part) {
           blocked = true;  // the socket buffer is full mid-message
@@ -219,8 +225,13 @@ struct Association::Impl : PacketSink {
     if (callbacks.on_message) callbacks.on_message(stream, ppid, std::move(node.mapped().data));
   }
 
-  void handle_stream_reset(const struct sctp_stream_reset_event &ev) {
-    std::size_t n = (ev.strreset_length - sizeof(struct sctp_stream_reset_event)) / sizeof(uint16_t);
+  // `len`: the bytes usrsctp delivered; the event's own length is not
+  // trusted beyond them.
+  void handle_stream_reset(const struct sctp_stream_reset_event &ev, std::size_t len) {
+    const std::size_t length = std::min<std::size_t>(ev.strreset_length, len);
+    const std::size_t n = length > sizeof(struct sctp_stream_reset_event)
+                              ? (length - sizeof(struct sctp_stream_reset_event)) / sizeof(uint16_t)
+                              : 0;
     std::vector<uint16_t> streams(ev.strreset_stream_list, ev.strreset_stream_list + n);
     if (ev.strreset_flags & (SCTP_STREAM_RESET_DENIED | SCTP_STREAM_RESET_FAILED)) {
       // Ask again later for the streams we had in flight.
@@ -283,7 +294,7 @@ struct Association::Impl : PacketSink {
         break;
       case SCTP_STREAM_RESET_EVENT:
         if (len >= sizeof(struct sctp_stream_reset_event))
-          handle_stream_reset(*reinterpret_cast<const struct sctp_stream_reset_event *>(data));
+          handle_stream_reset(*reinterpret_cast<const struct sctp_stream_reset_event *>(data), len);
         flush();
         break;
       case SCTP_PARTIAL_DELIVERY_EVENT:
@@ -463,7 +474,7 @@ void Association::feed(const uint8_t *data, std::size_t size) {
 }
 
 Status Association::send(uint16_t stream, Ppid ppid, std::span<const uint8_t> data,
-                         const SendOptions &options) {
+                         const SendOptions &options, std::shared_ptr<const void> owner) {
   std::lock_guard lock(impl_->mutex);
   auto &self = *impl_;
   if (self.state != AssociationState::Connected)
@@ -492,7 +503,13 @@ Status Association::send(uint16_t stream, Ppid ppid, std::span<const uint8_t> da
     }
     if (err != 0) taken = 0;
   }
-  out.queue.push_back({ppid, std::vector<uint8_t>(data.begin(), data.end()), options, taken});
+  Impl::Pending pending{ppid, {}, std::move(owner), {}, options, taken};
+  // Without an owner the caller's buffer goes away on return: copy it.
+  if (pending.owner)
+    pending.view = data;
+  else
+    pending.copy.assign(data.begin(), data.end());
+  out.queue.push_back(std::move(pending));
   out.buffered += data.size() - taken;
   if (out.queue.size() == 1) self.flush();
   return Ok{};

@@ -107,7 +107,10 @@ class Association {
   // the *Empty ppids and are sent as one zero byte (RFC 8831 §6.6).
   // Errors: InvalidState (not connected or stream closing), Type (larger than
   // the remote max-message-size), SctpFailure.
-  Status send(uint16_t stream, Ppid ppid, std::span<const uint8_t> data, const SendOptions &options = {});
+  // `owner`, when set, keeps `data` alive and unchanged until it is sent: a
+  // message that has to wait is then queued without a copy.
+  Status send(uint16_t stream, Ppid ppid, std::span<const uint8_t> data, const SendOptions &options = {},
+              std::shared_ptr<const void> owner = nullptr);
 
   // Resets our outgoing stream once what is queued on it has left.
   Status reset_stream(uint16_t stream);

@@ -47,7 +47,8 @@ static gboolean gst_rtc_sctp_data_channel_send_data(GstRtcDataChannel *channel, 
   if (!session) return closed_error(error);
   gsize size = 0;
   const auto *bytes = static_cast<const uint8_t *>(g_bytes_get_data(data, &size));
-  return session->send(channel, gst_rtc::sctp::MessageKind::Binary, bytes, size, error);
+  // GBytes are immutable: a message that has to wait keeps a reference.
+  return session->send(channel, gst_rtc::sctp::MessageKind::Binary, bytes, size, error, data);
 }
 
 static gboolean gst_rtc_sctp_data_channel_send_string(GstRtcDataChannel *channel, const gchar *str,

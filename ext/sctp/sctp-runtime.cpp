@@ -2,6 +2,10 @@
 
 #include <usrsctp.h>
 
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
+
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -36,7 +40,47 @@ std::mutex &lifecycle_mutex() {
 // The common header's checksum field (RFC 9260 §3.1).
 constexpr std::size_t kChecksumOffset = 8;
 
+#if defined(__x86_64__)
+// CRC32c with the SSE4.2 instruction: usrsctp's portable table code was
+// about a tenth of the SCTP layer's CPU time in sctp-bench (it also runs
+// over every byte we send), the instruction does 8 bytes a cycle.
+__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(const uint8_t *p, std::size_t n) {
+  uint64_t crc = 0xffffffffu;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    crc = _mm_crc32_u64(crc, word);
+  }
+  auto crc32 = static_cast<uint32_t>(crc);
+  for (; n > 0; p++, n--) crc32 = _mm_crc32_u8(crc32, *p);
+  return ~crc32;
+}
+#endif
+
+using Crc32c = uint32_t (*)(const uint8_t *, std::size_t);
+
+uint32_t crc32c_usrsctp(const uint8_t *p, std::size_t n) {
+  return usrsctp_crc32c(const_cast<uint8_t *>(p), n);
+}
+
+// The fastest CRC32c the CPU has, checked once against usrsctp's own (same
+// value, same byte order on little-endian machines, as stored below).
+Crc32c pick_crc32c() {
+#if defined(__x86_64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (__builtin_cpu_supports("sse4.2")) {
+    uint8_t probe[67];
+    for (std::size_t i = 0; i < sizeof(probe); i++) probe[i] = static_cast<uint8_t>(i * 37 + 11);
+    bool same = true;
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8}, sizeof(probe)})
+      same = same && crc32c_sse42(probe, n) == crc32c_usrsctp(probe, n);
+    if (same) return crc32c_sse42;
+  }
+#endif
+  return crc32c_usrsctp;
+}
+
 int conn_output(void *address, void *buffer, size_t length, uint8_t /*tos*/, uint8_t /*set_df*/) {
+  static const Crc32c crc32c = pick_crc32c();
   auto sink = find_sink(address);
   if (!sink) return 0;
   // CRC32c "offload" is on (see tune_for_webrtc) so that usrsctp skips
@@ -46,7 +90,7 @@ int conn_output(void *address, void *buffer, size_t length, uint8_t /*tos*/, uin
   auto *bytes = static_cast<uint8_t *>(buffer);
   if (length >= kChecksumOffset + 4) {
     std::memset(bytes + kChecksumOffset, 0, 4);
-    uint32_t crc = usrsctp_crc32c(bytes, length);
+    uint32_t crc = crc32c(bytes, length);
     std::memcpy(bytes + kChecksumOffset, &crc, 4);  // usrsctp's byte order, as it would store it
   }
   sink->on_packet(bytes, length);

@@ -3,7 +3,9 @@
  */
 #include "sctp-session.h"
 
+#include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "sctp-data-channel.h"
 
@@ -208,7 +210,7 @@ DataChannelCallbacks Session::make_callbacks(std::shared_ptr<DataChannels *> eng
     GstBuffer *buffer = gst_buffer_new_memdup(data, size);
     std::lock_guard lock(queue_mutex_);
     packets_.push_back(buffer);
-    queue_cond_.notify_all();
+    wake_locked();
   };
   cb.on_state = [this](AssociationState state) {
     Event e{Event::Type::State};
@@ -300,7 +302,34 @@ Ref<GstRtcDataChannel> Session::channel_for(uint16_t id) {
 void Session::push_event(Event &&event) {
   std::lock_guard lock(queue_mutex_);
   events_.push_back(std::move(event));
-  queue_cond_.notify_all();
+  wake_locked();
+}
+
+void Session::wake_locked() {
+  // A handful of threads at most: the decoder's, the application's.
+  const auto self = std::this_thread::get_id();
+  if (std::find(batching_.begin(), batching_.end(), self) != batching_.end())
+    wake_pending_ = true;
+  else
+    queue_cond_.notify_all();
+}
+
+// Not a thread_local: LeakSanitizer (GCC 12) crashes walking the dynamic
+// TLS of a dlopen()ed plugin, so the batching threads are listed here.
+Session::OutputBatch::OutputBatch(Session &session) : session_(session) {
+  std::lock_guard lock(session_.queue_mutex_);
+  const auto self = std::this_thread::get_id();
+  auto &threads = session_.batching_;
+  outermost_ = std::find(threads.begin(), threads.end(), self) == threads.end();
+  if (outermost_) threads.push_back(self);
+}
+
+Session::OutputBatch::~OutputBatch() {
+  if (!outermost_) return;
+  std::lock_guard lock(session_.queue_mutex_);
+  auto &threads = session_.batching_;
+  threads.erase(std::find(threads.begin(), threads.end(), std::this_thread::get_id()));
+  if (std::exchange(session_.wake_pending_, false)) session_.queue_cond_.notify_all();
 }
 
 bool Session::start(const SessionConfig &config, GError **error) {
@@ -412,6 +441,7 @@ void Session::feed(const uint8_t *data, std::size_t size) {
       return;
     }
   }
+  OutputBatch batch(*this);
   engine->feed(data, size);
 }
 
@@ -421,13 +451,21 @@ bool Session::wait_output(std::vector<GstBuffer *> &packets) {
                    [&] { return flushing_ || !packets_.empty() || (!events_.empty() && !dispatching_); });
   if (flushing_) return false;
   packets.swap(packets_);
-  queue_cond_.notify_all();  // wait_output_taken()
+  in_flight_ = !packets.empty();
   return true;
 }
 
+void Session::output_pushed() {
+  std::lock_guard lock(queue_mutex_);
+  in_flight_ = false;
+  queue_cond_.notify_all();  // wait_output_taken()
+}
+
 void Session::wait_output_taken(std::chrono::milliseconds timeout) {
+  // Pushed, not only taken: the pad is deactivated right after this, and a
+  // push then would be refused (the peer would never see the ABORT).
   std::unique_lock lock(queue_mutex_);
-  queue_cond_.wait_for(lock, timeout, [&] { return flushing_ || packets_.empty(); });
+  queue_cond_.wait_for(lock, timeout, [&] { return flushing_ || (packets_.empty() && !in_flight_); });
 }
 
 void Session::set_flushing(bool flushing) {
@@ -692,7 +730,7 @@ GstRtcDataChannel *Session::create_channel(const gchar *label, const GstStructur
 }
 
 gboolean Session::send(GstRtcDataChannel *channel, MessageKind kind, const uint8_t *data, std::size_t size,
-                       GError **error) {
+                       GError **error, GBytes *bytes) {
   auto engine = this->engine();
   const gint id = gst_rtc_data_channel_get_id(channel);
   if (!engine || id < 0) {
@@ -702,6 +740,8 @@ gboolean Session::send(GstRtcDataChannel *channel, MessageKind kind, const uint8
   }
   Status status = Ok{};
   {
+    // Declared before the lock: the wake-up comes after it is released.
+    OutputBatch batch(*this);
     auto association_lock = engine->association().lock();
     // The stream may already belong to a newer channel (ids are reused once
     // a close completed, possibly before this channel saw its close event).
@@ -709,7 +749,13 @@ gboolean Session::send(GstRtcDataChannel *channel, MessageKind kind, const uint8
       g_set_error_literal(error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE, "the data channel is closed");
       return FALSE;
     }
-    status = engine->send(static_cast<uint16_t>(id), kind, std::span<const uint8_t>(data, size));
+    std::shared_ptr<const void> owner;
+    if (bytes)
+      owner = std::shared_ptr<const void>(g_bytes_ref(bytes), [](const void *b) {
+        g_bytes_unref(static_cast<GBytes *>(const_cast<void *>(b)));
+      });
+    status =
+        engine->send(static_cast<uint16_t>(id), kind, std::span<const uint8_t>(data, size), std::move(owner));
   }
   if (!status) {
     g_propagate_error(error, to_gerror(status.error()));

@@ -34,6 +34,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -125,6 +126,23 @@ class Session : public std::enable_shared_from_this<Session> {
   // One SCTP packet from the peer. Packets that arrive before start() (the
   // peer connected first) are kept, a few, and fed once it starts.
   void feed(const uint8_t *data, std::size_t size);
+
+  // While alive, packets and events this thread queues on `session` wake
+  // the encoder's task once, when the outermost batch ends, instead of once
+  // per packet: usrsctp emits a burst of packets per call, and waking the
+  // task for each made it push them one by one, a context switch apiece.
+  // (Output from other threads, e.g. usrsctp's timers, wakes it at once.)
+  class OutputBatch {
+   public:
+    explicit OutputBatch(Session &session);
+    ~OutputBatch();
+    OutputBatch(const OutputBatch &) = delete;
+    OutputBatch &operator=(const OutputBatch &) = delete;
+
+   private:
+    Session &session_;
+    bool outermost_;
+  };
   // Emits queued events; see the file comment.
   void dispatch();
 
@@ -132,9 +150,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // set_flushing(true). Returns false when flushing.
   bool wait_output(std::vector<GstBuffer *> &packets);
   void set_flushing(bool flushing);
-  // Waits until the encoder's task took every queued packet (or flushing,
-  // or `timeout`).
+  // Waits until the encoder's task pushed every queued packet (or
+  // flushing, or `timeout`).
   void wait_output_taken(std::chrono::milliseconds timeout);
+  // The encoder pushed what wait_output() gave it.
+  void output_pushed();
 
   // The create-data-channel action. (transfer full) NULL with @error on bad
   // options (TYPE), an id in use (OPERATION) or a closed association
@@ -142,8 +162,10 @@ class Session : public std::enable_shared_from_this<Session> {
   GstRtcDataChannel *create_channel(const gchar *label, const GstStructure *options, GError **error);
 
   // For GstRtcSctpDataChannel.
+  // `bytes`, when given, holds `data`: a message that has to wait in the
+  // association keeps a reference to it instead of a copy.
   gboolean send(GstRtcDataChannel *channel, MessageKind kind, const uint8_t *data, std::size_t size,
-                GError **error);
+                GError **error, GBytes *bytes = nullptr);
   void close(GstRtcDataChannel *channel);
   void threshold_changed(GstRtcDataChannel *channel);
 
@@ -174,6 +196,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<DataChannels> engine() const;
   Ref<GstRtcDataChannel> channel_for(uint16_t id);
   void push_event(Event &&event);
+  // Wakes the encoder's task now, or at the end of this thread's batch.
+  // queue_mutex_ held.
+  void wake_locked();
   void emit(Event &event);
   bool open_in_engine(DataChannels &engine, GstRtcDataChannel *channel, GError **error);
   void refresh_buffered_amount(GstRtcDataChannel *channel);
@@ -206,6 +231,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<Event> events_;
   bool dispatching_ = false;
   bool flushing_ = false;
+  bool in_flight_ = false;  // packets taken by wait_output() and not pushed yet
+  bool wake_pending_ = false;              // an OutputBatch deferred a wake-up
+  std::vector<std::thread::id> batching_;  // threads inside an OutputBatch
 };
 
 // GError from an engine error: the codes are the same one for one.

@@ -11,10 +11,12 @@
 // over real UDP sockets on 127.0.0.1 (ICE local-addresses), with ICE
 // credentials, candidates and DTLS fingerprints exchanged in-process.
 // webrtcbin: ../shared/anchors/peer_dc_bench (given with --webrtcbin-bench),
-// run as a subprocess per round. Both are paced the same way: one ordered
-// channel, one-way bulk transfer, send while buffered-amount <= 4 MiB,
-// resume on buffered-amount-low at 1 MiB; throughput counts from channel
-// open to the last byte received, time to open from pipeline start.
+// run as a subprocess per round, and the same harness with rtcpeerbin
+// (`peer_dc_bench rtcpeerbin ...`) when that element is registered. All
+// are paced the same way: one ordered channel, one-way bulk transfer, send
+// while buffered-amount <= 4 MiB, resume on buffered-amount-low at 1 MiB;
+// throughput counts from channel open to the last byte received, time to
+// open from pipeline start.
 //
 // usage: dc-bench [--smoke] [--mib N] [--rounds N] [--sizes 1200,16384,65536]
 //                 [--webrtcbin-bench PATH]
@@ -22,6 +24,7 @@
 // byte (not how fast); exits non-zero when anything is missing or wrong.
 #include <gst/gst.h>
 #include <gst/rtc/rtc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -86,7 +89,9 @@ void on_open(GObject *, Run *r) {
   g_idle_add(pump, r);
 }
 
-void on_low(GObject *, Run *r) { g_idle_add(pump, r); }
+void on_low(GObject *, Run *r) {
+  g_idle_add(pump, r);
+}
 
 void on_rx(GObject *, GBytes *data, Run *r) {
   if (smoke && (g_bytes_get_size(data) != static_cast<gsize>(r->msg) || !smoke_check(r->rx_msgs, data)))
@@ -212,7 +217,16 @@ void exchange(Peer &a, Peer &b) {
 struct Result {
   double mbps = -1;  // negative: the transfer did not complete
   double open_ms = -1;
+  // CPU seconds (user + system) of the round, both peers, set-up included:
+  // less sensitive than MB/s to other processes competing for the cores.
+  double cpu_s = -1;
 };
+
+double cpu_seconds(int who) {
+  struct rusage u;
+  getrusage(who, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 Result run_ours(guint round, gint64 total, gint64 msg) {
   static guint serial = 0;
@@ -224,6 +238,7 @@ Result run_ours(guint round, gint64 total, gint64 msg) {
   r.payload = g_bytes_new_take(buf, msg);
   r.loop = g_main_loop_new(nullptr, FALSE);
 
+  const double cpu0 = cpu_seconds(RUSAGE_SELF);
   GstElement *pipe = gst_pipeline_new(nullptr);
   Peer a, b;
   const guint base = (static_cast<guint>(getpid()) % 20000) * 2 + 4 * ++serial;
@@ -264,20 +279,24 @@ Result run_ours(guint round, gint64 total, gint64 msg) {
   g_object_get(a.icesink, "sent", &sent, "dropped", &sink_dropped, nullptr);
   g_object_get(b.ice, "received", &received, "receive-dropped", &receive_dropped, nullptr);
   gst_element_set_state(pipe, GST_STATE_NULL);
+  const double cpu_s = cpu_seconds(RUSAGE_SELF) - cpu0;
   g_source_remove(bus_watch);
   gst_object_unref(bus);
 
   Result res;
   if (r.t_open) res.open_ms = (r.t_open - r.t0) / 1000.0;
   if (r.t_last && !r.bad_msgs && r.error.empty()) res.mbps = r.rx / ((r.t_last - r.t_open) / 1e6) / 1e6;
+  res.cpu_s = cpu_s;
   if (res.mbps >= 0)
     printf("gst-rtc round=%u time_to_open_ms=%.1f bytes=%" G_GINT64_FORMAT " msg=%" G_GINT64_FORMAT
-           " ordered=1 throughput_MBps=%.2f datagrams_sent=%" G_GUINT64_FORMAT " received=%" G_GUINT64_FORMAT
-           " sink_dropped=%" G_GUINT64_FORMAT " receive_dropped=%" G_GUINT64_FORMAT "\n",
-           round, res.open_ms, r.rx, msg, res.mbps, sent, received, sink_dropped, receive_dropped);
+           " ordered=1 throughput_MBps=%.2f cpu_s=%.2f datagrams_sent=%" G_GUINT64_FORMAT
+           " received=%" G_GUINT64_FORMAT " sink_dropped=%" G_GUINT64_FORMAT
+           " receive_dropped=%" G_GUINT64_FORMAT "\n",
+           round, res.open_ms, r.rx, msg, res.mbps, cpu_s, sent, received, sink_dropped, receive_dropped);
   else
     printf("gst-rtc round=%u msg=%" G_GINT64_FORMAT " FAILED rx=%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-           " (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT " wrong) open=%d %s\n",
+           " (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
+           " wrong) open=%d %s\n",
            round, msg, r.rx, total, r.rx_msgs, r.tx_msgs, r.bad_msgs, r.t_open != 0, r.error.c_str());
   fflush(stdout);
   g_signal_handlers_disconnect_by_data(r.channel, &r);
@@ -305,16 +324,19 @@ double field(const std::string &out, const char *key) {
   return atof(out.c_str() + pos + strlen(key));
 }
 
-Result run_webrtcbin(const std::string &exe, guint round, double mib, gint64 msg) {
+// One round of the anchor harness as a subprocess: `peer_dc_bench ELEMENT
+// MiB MSG 1` for webrtcbin, or for rtcpeerbin once it is registered.
+Result run_anchor(const std::string &exe, const char *element, guint round, double mib, gint64 msg) {
   std::string mib_s = std::to_string(mib), msg_s = std::to_string(msg);
-  const gchar *argv[] = {exe.c_str(), "webrtcbin", mib_s.c_str(), msg_s.c_str(), "1", nullptr};
+  const gchar *argv[] = {exe.c_str(), element, mib_s.c_str(), msg_s.c_str(), "1", nullptr};
   gchar *out = nullptr;
   gint status = 0;
   GError *err = nullptr;
   Result res;
+  const double cpu0 = cpu_seconds(RUSAGE_CHILDREN);
   if (!g_spawn_sync(nullptr, const_cast<gchar **>(argv), nullptr, G_SPAWN_DEFAULT, nullptr, nullptr, &out,
                     nullptr, &status, &err)) {
-    printf("webrtcbin round=%u msg=%" G_GINT64_FORMAT " FAILED to start: %s\n", round, msg, err->message);
+    printf("%s round=%u msg=%" G_GINT64_FORMAT " FAILED to start: %s\n", element, round, msg, err->message);
     g_error_free(err);
     return res;
   }
@@ -325,9 +347,20 @@ Result run_webrtcbin(const std::string &exe, guint round, double mib, gint64 msg
     res.mbps = field(s, "throughput_MBps=");
     res.open_ms = field(s, "time_to_open_ms=");
   }
-  printf("%s round=%u%s\n", s.empty() ? "webrtcbin (no output)" : s.c_str(), round, res.mbps < 0 ? " FAILED" : "");
+  // The child's whole run: process start and plugin loading included.
+  res.cpu_s = cpu_seconds(RUSAGE_CHILDREN) - cpu0;
+  printf("%s round=%u cpu_s=%.2f%s\n",
+         s.empty() ? (std::string(element) + " (no output)").c_str() : s.c_str(), round, res.cpu_s,
+         res.mbps < 0 ? " FAILED" : "");
   fflush(stdout);
   return res;
+}
+
+// Whether an element factory is registered, without loading its plugin.
+bool have_element(const char *name) {
+  GstElementFactory *f = gst_element_factory_find(name);
+  if (f) gst_object_unref(f);
+  return f != nullptr;
 }
 
 double median(std::vector<double> v) {
@@ -374,15 +407,20 @@ int main(int argc, char **argv) {
     printf("dc-bench: %s not found: gst-rtc only\n", webrtcbin.c_str());
     webrtcbin.clear();
   }
+  // rtcpeerbin (gst/peer/) driven by the same anchor harness as webrtcbin,
+  // when it is built and registered.
+  const bool peerbin = !webrtcbin.empty() && have_element("rtcpeerbin");
+  if (!webrtcbin.empty() && !peerbin) printf("dc-bench: rtcpeerbin not built: its column is empty\n");
   const gint64 total = static_cast<gint64>(mib * 1024 * 1024);
   int failures = 0;
   struct Row {
     gint64 msg;
-    double ours, theirs, ours_open, theirs_open;
+    double ours, theirs, ours_open, theirs_open, peer, peer_open;
+    double ours_cpu, theirs_cpu, peer_cpu;
   };
   std::vector<Row> table;
   for (gint64 msg : sizes) {
-    std::vector<double> ours, theirs, ours_open, theirs_open;
+    std::vector<double> ours, theirs, ours_open, theirs_open, peer, peer_open, ours_cpu, theirs_cpu, peer_cpu;
     for (int round = 0; round < rounds; round++) {
       Result o = run_ours(round, total, msg);
       if (o.mbps < 0) {
@@ -390,26 +428,57 @@ int main(int argc, char **argv) {
       } else {
         ours.push_back(o.mbps);
         ours_open.push_back(o.open_ms);
+        ours_cpu.push_back(o.cpu_s);
       }
       if (webrtcbin.empty()) continue;
-      Result w = run_webrtcbin(webrtcbin, round, mib, msg);
+      Result w = run_anchor(webrtcbin, "webrtcbin", round, mib, msg);
       if (w.mbps >= 0) {
         theirs.push_back(w.mbps);
         theirs_open.push_back(w.open_ms);
+        theirs_cpu.push_back(w.cpu_s);
+      }
+      if (!peerbin) continue;
+      Result p = run_anchor(webrtcbin, "rtcpeerbin", round, mib, msg);
+      if (p.mbps >= 0) {
+        peer.push_back(p.mbps);
+        peer_open.push_back(p.open_ms);
+        peer_cpu.push_back(p.cpu_s);
       }
     }
-    table.push_back({msg, median(ours), median(theirs), median(ours_open), median(theirs_open)});
+    table.push_back({msg, median(ours), median(theirs), median(ours_open), median(theirs_open), median(peer),
+                     median(peer_open), median(ours_cpu), median(theirs_cpu), median(peer_cpu)});
   }
   printf("\n%.0f MiB per round, %d rounds, one ordered channel, medians:\n", mib, rounds);
-  printf("%8s %14s %16s %7s %14s %16s\n", "msg", "gst-rtc MB/s", "webrtcbin MB/s", "ratio", "gst-rtc open", "webrtcbin open");
+  // Ratios are against webrtcbin: the element pair (gst-rtc) and, in the
+  // anchor harness exactly as webrtcbin, rtcpeerbin.
+  printf("%8s %14s %16s %7s %16s %7s %14s %16s %17s\n", "msg", "gst-rtc MB/s", "webrtcbin MB/s", "ratio",
+         "rtcpeerbin MB/s", "ratio", "gst-rtc open", "webrtcbin open", "rtcpeerbin open");
+  auto num = [](double v, const char *fmt) {
+    char b[32];
+    if (v < 0) return std::string("-");
+    snprintf(b, sizeof(b), fmt, v);
+    return std::string(b);
+  };
+  auto ratio = [&](double a, double b) { return a > 0 && b > 0 ? num(a / b, "%.2fx") : std::string("-"); };
   for (const Row &r : table) {
-    if (r.theirs > 0 && r.ours > 0)
-      printf("%8" G_GINT64_FORMAT " %14.2f %16.2f %6.2fx %11.0f ms %13.0f ms\n", r.msg, r.ours, r.theirs,
-             r.ours / r.theirs, r.ours_open, r.theirs_open);
-    else if (r.ours > 0)
-      printf("%8" G_GINT64_FORMAT " %14.2f %16s %7s %11.0f ms %16s\n", r.msg, r.ours, "-", "-", r.ours_open, "-");
-    else
-      printf("%8" G_GINT64_FORMAT " %14s %16s %7s %14s %16s\n", r.msg, "FAILED", "-", "-", "-", "-");
+    const std::string peer_mbps =
+        peerbin ? (r.peer > 0 ? num(r.peer, "%.2f") : "FAILED") : (webrtcbin.empty() ? "-" : "not built");
+    printf("%8" G_GINT64_FORMAT " %14s %16s %7s %16s %7s %14s %16s %17s\n", r.msg,
+           r.ours > 0 ? num(r.ours, "%.2f").c_str() : "FAILED", num(r.theirs, "%.2f").c_str(),
+           ratio(r.ours, r.theirs).c_str(), peer_mbps.c_str(), ratio(r.peer, r.theirs).c_str(),
+           num(r.ours_open, "%.0f ms").c_str(), num(r.theirs_open, "%.0f ms").c_str(),
+           peerbin ? num(r.peer_open, "%.0f ms").c_str() : "-");
+  }
+  if (!webrtcbin.empty()) {
+    // CPU per round (both peers, set-up included; webrtcbin's and
+    // rtcpeerbin's also count their process start): what each costs the
+    // machine, whatever else runs on it.
+    printf("\nCPU seconds per round (user + system), medians:\n");
+    printf("%8s %10s %12s %7s %13s %7s\n", "msg", "gst-rtc", "webrtcbin", "ratio", "rtcpeerbin", "ratio");
+    for (const Row &r : table)
+      printf("%8" G_GINT64_FORMAT " %10s %12s %7s %13s %7s\n", r.msg, num(r.ours_cpu, "%.2f").c_str(),
+             num(r.theirs_cpu, "%.2f").c_str(), ratio(r.theirs_cpu, r.ours_cpu).c_str(),
+             peerbin ? num(r.peer_cpu, "%.2f").c_str() : "-", ratio(r.theirs_cpu, r.peer_cpu).c_str());
   }
   fflush(stdout);
   gst_deinit();

@@ -147,10 +147,9 @@ int main(int argc, char **argv) {
       rounds = atoi(argv[++i]);
     } else if (a == "--sizes" && i + 1 < argc) {
       sizes.clear();
-      for (gchar **s = g_strsplit(argv[++i], ",", -1), **p = s; *p; p++) {
-        sizes.push_back(atoll(*p));
-        if (!p[1]) g_strfreev(s);
-      }
+      gchar **list = g_strsplit(argv[++i], ",", -1);
+      for (gchar **p = list; *p; p++) sizes.push_back(atoll(*p));
+      g_strfreev(list);
     } else {
       g_printerr("usage: %s [--smoke] [--mib N] [--rounds N] [--sizes a,b,c]\n", argv[0]);
       return 2;

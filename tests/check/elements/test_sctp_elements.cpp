@@ -562,8 +562,9 @@ GST_START_TEST(test_second_encoder_on_one_id_fails) {
 }
 GST_END_TEST;
 
-// Defined in test_sctp_malformed.cpp.
+// Defined in test_sctp_malformed.cpp and test_sctp_usage.cpp.
 TCase *sctp_malformed_tcase();
+TCase *sctp_usage_tcase();
 
 static Suite *sctp_elements_suite() {
   Suite *s = suite_create("rtcsctp");
@@ -589,6 +590,7 @@ static Suite *sctp_elements_suite() {
   tcase_add_test(tc, test_restart_after_ready);
   tcase_add_test(tc, test_second_encoder_on_one_id_fails);
   suite_add_tcase(s, sctp_malformed_tcase());
+  suite_add_tcase(s, sctp_usage_tcase());
   return s;
 }
 
