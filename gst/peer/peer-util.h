@@ -1,0 +1,31 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Small helpers the rtcpeerbin sources share.
+ */
+#pragma once
+
+#include <cstring>
+#include <string>
+
+namespace gst_rtc::peer {
+
+// Promise replies are named like webrtcbin's.
+inline constexpr char kReplyName[] = "application/x-gst-promise";
+
+// webrtcbin's stun://host:port and turn://user:pass@host:port, or the W3C
+// URL forms, to the URL form the ICE transport takes.
+inline std::string ice_url(const std::string &url) {
+  for (const char *scheme : {"stun", "turn", "turns"}) {
+    std::string prefix = std::string(scheme) + "://";
+    if (url.compare(0, prefix.size(), prefix) == 0) return std::string(scheme) + ":" + url.substr(prefix.size());
+  }
+  return url;
+}
+
+inline bool has_scheme(const std::string &url, const char *scheme) {
+  const size_t n = strlen(scheme);
+  return url.size() > n && url.compare(0, n, scheme) == 0 && url[n] == ':';
+}
+
+}  // namespace gst_rtc::peer
