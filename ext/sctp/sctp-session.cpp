@@ -533,6 +533,9 @@ void Session::emit(Event &e) {
       break;
     }
     case Event::Type::NewChannel: {
+      // W3C: open before the datachannel event (the handler may send), the
+      // open event after it.
+      gst_rtc_data_channel_set_open_quietly(channel);
       if (auto *enc = static_cast<GstElement *>(g_weak_ref_get(&encoder_))) {
         g_signal_emit_by_name(enc, "on-data-channel", channel);
         gst_object_unref(enc);

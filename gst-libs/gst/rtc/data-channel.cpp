@@ -51,6 +51,7 @@ struct DataChannelImpl {
   guint64 buffered_amount = 0;
   guint64 buffered_amount_low_threshold = 0;
   bool closing_locally = false;  // close() was called: no on-closing (W3C)
+  bool open_pending = false;     // open, on-open not emitted yet (announced channel)
   // W3C RTCDataChannelStats counters (payload bytes).
   guint64 messages_sent = 0, bytes_sent = 0, messages_received = 0, bytes_received = 0;
 };
@@ -604,19 +605,34 @@ void gst_rtc_data_channel_set_ready_state(GstRtcDataChannel *channel, GstRtcData
   g_return_if_fail(GST_RTC_IS_DATA_CHANNEL(channel));
   DataChannelImpl *impl = impl_of(channel);
   bool announce_closing;
+  bool notify = false;
   {
     std::lock_guard<std::mutex> guard(impl->lock);
-    if (impl->ready_state == state) return;
-    if (impl->ready_state == GST_RTC_DATA_CHANNEL_STATE_CLOSED) {
-      GST_WARNING_OBJECT(channel, "ignoring ready-state %s: the channel is closed",
-                         gst_rtc_enum_to_string(GST_RTC_TYPE_DATA_CHANNEL_STATE, state));
-      return;
+    if (state == GST_RTC_DATA_CHANNEL_STATE_OPEN && impl->ready_state == GST_RTC_DATA_CHANNEL_STATE_OPEN &&
+        impl->open_pending) {
+      // gst_rtc_data_channel_set_open_quietly() opened it: now the event.
+      impl->open_pending = false;
+      announce_closing = false;
+    } else if (state == GST_RTC_DATA_CHANNEL_STATE_OPEN &&
+               impl->ready_state != GST_RTC_DATA_CHANNEL_STATE_CONNECTING) {
+      return;  // closed (or closing) before its open event: no open any more
+    } else {
+      if (impl->ready_state == state) return;
+      if (impl->ready_state == GST_RTC_DATA_CHANNEL_STATE_CLOSED) {
+        GST_WARNING_OBJECT(channel, "ignoring ready-state %s: the channel is closed",
+                           gst_rtc_enum_to_string(GST_RTC_TYPE_DATA_CHANNEL_STATE, state));
+        return;
+      }
+      impl->ready_state = state;
+      impl->open_pending = false;
+      announce_closing = !impl->closing_locally;
+      notify = true;
     }
-    impl->ready_state = state;
-    announce_closing = !impl->closing_locally;
   }
-  GST_DEBUG_OBJECT(channel, "ready-state %s", gst_rtc_enum_to_string(GST_RTC_TYPE_DATA_CHANNEL_STATE, state));
-  g_object_notify_by_pspec(G_OBJECT(channel), props[PROP_READY_STATE]);
+  if (notify) {
+    GST_DEBUG_OBJECT(channel, "ready-state %s", gst_rtc_enum_to_string(GST_RTC_TYPE_DATA_CHANNEL_STATE, state));
+    g_object_notify_by_pspec(G_OBJECT(channel), props[PROP_READY_STATE]);
+  }
   switch (state) {
     case GST_RTC_DATA_CHANNEL_STATE_OPEN:
       g_signal_emit(channel, signals[SIGNAL_ON_OPEN], 0);
@@ -732,4 +748,28 @@ GstStructure *gst_rtc_data_channel_get_stats(GstRtcDataChannel *channel) {
   return gst_structure_new("data-channel-counters", "messages-sent", G_TYPE_UINT64, impl->messages_sent,
                            "bytes-sent", G_TYPE_UINT64, impl->bytes_sent, "messages-received", G_TYPE_UINT64,
                            impl->messages_received, "bytes-received", G_TYPE_UINT64, impl->bytes_received, nullptr);
+}
+
+/**
+ * gst_rtc_data_channel_set_open_quietly:
+ * @channel: a #GstRtcDataChannel
+ *
+ * For implementations announcing a channel the peer opened (W3C "announce
+ * the data channel"): the channel becomes open (notify::ready-state) without
+ * #GstRtcDataChannel::on-open, so that the application may send from its
+ * on-data-channel handler; the next
+ * gst_rtc_data_channel_set_ready_state (%GST_RTC_DATA_CHANNEL_STATE_OPEN)
+ * emits on-open, unless the channel was closed in between.
+ */
+void gst_rtc_data_channel_set_open_quietly(GstRtcDataChannel *channel) {
+  g_return_if_fail(GST_RTC_IS_DATA_CHANNEL(channel));
+  DataChannelImpl *impl = impl_of(channel);
+  {
+    std::lock_guard<std::mutex> guard(impl->lock);
+    if (impl->ready_state != GST_RTC_DATA_CHANNEL_STATE_CONNECTING) return;
+    impl->ready_state = GST_RTC_DATA_CHANNEL_STATE_OPEN;
+    impl->open_pending = true;
+  }
+  GST_DEBUG_OBJECT(channel, "ready-state open (on-open pending)");
+  g_object_notify_by_pspec(G_OBJECT(channel), props[PROP_READY_STATE]);
 }

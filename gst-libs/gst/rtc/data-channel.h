@@ -69,6 +69,9 @@ GST_RTC_API
 void gst_rtc_data_channel_set_ready_state(GstRtcDataChannel *channel, GstRtcDataChannelState state);
 
 GST_RTC_API
+void gst_rtc_data_channel_set_open_quietly(GstRtcDataChannel *channel);
+
+GST_RTC_API
 void gst_rtc_data_channel_set_id(GstRtcDataChannel *channel, gint id);
 
 GST_RTC_API

@@ -14,8 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_harness import (PeerTestCase, candidate_lines, known_gap, main, mline_count, selected_pair,  # noqa: E402
-                          stat_type)
+from peer_harness import (PeerTestCase, candidate_lines, known_gap, main, mline_count, nick, selected_pair,  # noqa: E402
+                          stat_type, wait_until)
 
 
 class OfferAnswer(PeerTestCase):
@@ -53,6 +53,25 @@ class OfferAnswer(PeerTestCase):
 
     def test_b_offers(self):
         self.check_both_ways('b')
+
+    def test_send_from_on_data_channel(self):
+        """W3C: a channel the peer opened is already open in the
+        datachannel event, so the handler may send; on-open follows."""
+        pr = self.pair()
+        seen = []
+
+        def greet(_el, ch):
+            seen.append(nick(ch, 'ready-state'))
+            ch.emit('send-string', 'hello from the handler')
+            ch.connect('on-open', lambda *_: seen.append('on-open'))
+
+        pr.b.el.connect('on-data-channel', greet)
+        ch_a = pr.a.create_data_channel('chat')
+        pr.negotiate('a')
+        pr.wait_connected()
+        self.assertEqual(ch_a.wait_strings(1), ['hello from the handler'])
+        wait_until(lambda: 'on-open' in seen, what='on-open after on-data-channel')
+        self.assertEqual(seen, ['open', 'on-open'])
 
     def test_trickle_candidates_signalled(self):
         pr, o, r, ch_o, ch_r = self.connect_with_channel('a')
