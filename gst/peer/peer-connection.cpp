@@ -488,12 +488,12 @@ TransportStream::Events PeerConnection::transport_events() {
   });
   g_weak_ref_init(weak.get(), bin_);
   auto post = [this, weak](std::function<void()> fn) {
-    GstRtcPeerBin *bin = static_cast<GstRtcPeerBin *>(g_weak_ref_get(weak.get()));
+    auto *bin = static_cast<GstRtcPeerBin *>(g_weak_ref_get(weak.get()));
     if (!bin) return;
-    ops_.post([bin, fn = std::move(fn)] {
-      fn();
-      gst_object_unref(bin);
-    });
+    // Owned by the operation, so that one dropped unrun (the chain stops)
+    // still releases the bin.
+    std::shared_ptr<GstRtcPeerBin> hold(bin, [](GstRtcPeerBin *b) { gst_object_unref(b); });
+    ops_.post([hold, fn = std::move(fn)] { fn(); });
   };
   TransportStream::Events ev;
   ev.candidate = [this, post](const std::string &mid, const gchar *candidate) {
@@ -502,11 +502,8 @@ TransportStream::Events PeerConnection::transport_events() {
   };
   ev.state_changed = [this, post](const std::string &mid) { post([this, mid] { on_transport_state(mid); }); };
   ev.candidate_error = [this, post](const std::string &, const GstStructure *error) {
-    GstStructure *copy = gst_structure_copy(error);
-    post([this, copy] {
-      gst_rtc_peer_bin_emit_ice_candidate_error(bin_, copy);
-      gst_structure_free(copy);
-    });
+    std::shared_ptr<GstStructure> copy(gst_structure_copy(error), gst_structure_free);
+    post([this, copy] { gst_rtc_peer_bin_emit_ice_candidate_error(bin_, copy.get()); });
   };
   return ev;
 }
