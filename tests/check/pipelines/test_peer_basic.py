@@ -224,13 +224,17 @@ class ChannelClose(PeerTestCase):
 
 
 class Stats(PeerTestCase):
-    def test_stats_objects(self):
+    def connected(self):
+        """Two connected peers with an open channel "chat" from a to b."""
         pr = self.pair()
         ch_a = pr.a.create_data_channel('chat')
         pr.negotiate('a')
         pr.wait_connected()
         ch_a.wait_open()
-        ch_b = pr.b.remote_channel('chat')
+        return pr, ch_a, pr.b.remote_channel('chat')
+
+    def test_stats_objects(self):
+        pr, ch_a, ch_b = self.connected()
         self.exchange(ch_a, ch_b, 'stats')
         stats = pr.a.stats()
         types = {}
@@ -267,14 +271,10 @@ class Stats(PeerTestCase):
         """One stats object per ICE candidate (the pair points at those),
         and the mandatory-to-implement byte counters of the selected pair
         and the transport (webrtc-stats 'MTI' list) counting real traffic."""
-        pr = self.pair()
-        ch_a = pr.a.create_data_channel('chat')
-        pr.negotiate('a')
-        pr.wait_connected()
-        ch_a.wait_open()
+        pr, ch_a, ch_b = self.connected()
         # Both ways: a's pair and transport count what it sent and received.
-        self.exchange(ch_a, pr.b.remote_channel('chat'), 'counters')
-        self.exchange(pr.b.remote_channel('chat'), ch_a, 'counters back')
+        self.exchange(ch_a, ch_b, 'counters')
+        self.exchange(ch_b, ch_a, 'counters back')
         stats = pr.a.stats()
         for kind in ('local-candidate', 'remote-candidate'):
             seen = {}
@@ -291,12 +291,7 @@ class Stats(PeerTestCase):
                 self.assertGreater(int(obj.get_value(f)), 5 * 1000, f'{what} {f}')
 
     def test_stats_w3c_fields(self):
-        pr = self.pair()
-        ch_a = pr.a.create_data_channel('chat')
-        pr.negotiate('a')
-        pr.wait_connected()
-        ch_a.wait_open()
-        ch_b = pr.b.remote_channel('chat')
+        pr, ch_a, ch_b = self.connected()
         self.exchange(ch_a, ch_b, 'stats')
         # RTCDataChannelStats counters, on both sides.
         for p, fields in ((pr.a, ('messages-sent', 'bytes-sent')), (pr.b, ('messages-received', 'bytes-received'))):
