@@ -503,7 +503,9 @@ void Connection::send_locked(std::vector<uint8_t> datagram) {
     GST_DEBUG("connection '%s': no src pad, dropping %zu-byte DTLS datagram", id_.c_str(), datagram.size());
     return;
   }
-  sender_->enqueue(GST_MINI_OBJECT_CAST(gst_buffer_new_memdup(datagram.data(), datagram.size())));
+  GstBuffer *buffer = gst_buffer_new_memdup(datagram.data(), datagram.size());
+  if (out_flags_) GST_BUFFER_FLAG_SET(buffer, out_flags_);
+  sender_->enqueue(GST_MINI_OBJECT_CAST(buffer));
 }
 
 void Connection::after_engine_locked(Clock::time_point now) {
@@ -719,7 +721,7 @@ void Connection::post_message(GstMessageType type, const Error &e) {
 
 // ---------------------------------------------------------------- data
 
-void Connection::send_application_data(const uint8_t *data, std::size_t len) {
+void Connection::send_application_data(const uint8_t *data, std::size_t len, GstBufferFlags flags) {
   {
     std::lock_guard<std::mutex> guard(lock_);
     if (phase_.load() == Phase::Failed || len == 0) {
@@ -731,7 +733,9 @@ void Connection::send_application_data(const uint8_t *data, std::size_t len) {
         ++stats_.app_dropped;
         GST_DEBUG("connection '%s': application data dropped: %s", id_.c_str(), st.error().message.c_str());
       }
+      out_flags_ = flags;
       after_engine_locked(Clock::now());
+      out_flags_ = GstBufferFlags(0);
     } else if (engine_ && engine_->state() == DtlsState::Closed) {
       ++stats_.app_dropped;
     } else if (app_pending_.size() >= kMaxPendingApp || app_pending_bytes_ + len > kMaxPendingAppBytes) {

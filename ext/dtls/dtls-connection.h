@@ -135,7 +135,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // when the packet is dropped (not connected, failed, malformed).
   GstBuffer *protect(GstBuffer *buffer);
   // One DTLS application-data record per call, queued until connected.
-  void send_application_data(const uint8_t *data, std::size_t len);
+  // `flags` go on the record(s) that carry it (GST_RTC_BUFFER_FLAG_PROBE).
+  void send_application_data(const uint8_t *data, std::size_t len, GstBufferFlags flags = GstBufferFlags(0));
 
   // --- receive (dec streaming thread) ---
   // One datagram of DTLS records; returns the decrypted application data.
@@ -176,6 +177,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void set_state_locked(GstRtcDtlsTransportState state);
   void rearm_locked(Clock::time_point now);
   void send_locked(std::vector<uint8_t> datagram);
+  // Flags for the datagrams send_locked() makes (under lock_).
+  GstBufferFlags out_flags_ = GstBufferFlags(0);
   void on_timer();
   // Sends what the engine queued and emits the notifications. `async`
   // drains the src pad from GStreamer's thread pool instead: the state

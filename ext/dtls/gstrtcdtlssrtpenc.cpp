@@ -194,7 +194,10 @@ static GstFlowReturn enc_data_chain(GstPad *, GstObject *parent, GstBuffer *buff
   auto conn = connection_of(self);
   GstMapInfo map;
   if (gst_buffer_map(buffer, &map, GST_MAP_READ)) {
-    conn->send_application_data(map.data, map.size);
+    // A path MTU probe stays marked as one (rtcicesink drops it rather than
+    // let it go out in IP fragments or through a relay).
+    conn->send_application_data(map.data, map.size,
+                                GstBufferFlags(GST_BUFFER_FLAGS(buffer) & GST_RTC_BUFFER_FLAG_PROBE));
     gst_buffer_unmap(buffer, &map);
   }
   gst_buffer_unref(buffer);

@@ -186,6 +186,7 @@ struct GstRtcNiceTransportPrivate {
   // W3C transport / candidate-pair counters: datagrams and bytes that went
   // to the socket, and that came from the peer (before the source queue).
   std::atomic<guint64> packets_sent{0}, bytes_sent{0}, packets_received{0}, bytes_received{0};
+  std::atomic<guint64> probes_dropped{0};
 };
 
 struct _GstRtcNiceTransport {
@@ -583,12 +584,25 @@ static ice::IceAgent *connected_agent(GstRtcNiceTransport *self) {
   return a;
 }
 
+// A path MTU probe larger than the selected pair carries whole is dropped
+// here: the prober then sees no answer and keeps the smaller size.
+static bool probe_too_large(GstRtcNiceTransport *self, ice::IceAgent *agent, GstBuffer *buffer) {
+  if (!GST_BUFFER_FLAG_IS_SET(buffer, GST_RTC_BUFFER_FLAG_PROBE)) return false;
+  const gsize size = gst_buffer_get_size(buffer);
+  const std::size_t limit = agent->max_probe_size();
+  if (size <= limit) return false;
+  GST_DEBUG_OBJECT(self, "dropping a %" G_GSIZE_FORMAT "-byte path MTU probe (the path takes %zu)", size, limit);
+  self->priv->probes_dropped.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 guint gst_rtc_nice_transport_send(GstRtcNiceTransport *self, GstBuffer *buffer, guint *dropped) {
   ice::IceAgent *agent = connected_agent(self);
   if (!agent) {
     ++*dropped;
     return 0;
   }
+  if (probe_too_large(self, agent, buffer)) return 0;
   GstMapInfo map;
   if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
     ++*dropped;
@@ -614,6 +628,7 @@ guint gst_rtc_nice_transport_send_list(GstRtcNiceTransport *self, GstBufferList 
   }
   constexpr guint kBatch = 64;
   GstMapInfo maps[kBatch];
+  GstBuffer *bufs[kBatch];
   ice::IceAgent::Datagram grams[kBatch];
   guint sent_total = 0;
   for (guint start = 0; start < n; start += kBatch) {
@@ -621,20 +636,17 @@ guint gst_rtc_nice_transport_send_list(GstRtcNiceTransport *self, GstBufferList 
     guint mapped = 0;
     for (guint i = 0; i < count; ++i) {
       GstBuffer *b = gst_buffer_list_get(list, start + i);
+      if (probe_too_large(self, agent, b)) continue;
       if (!gst_buffer_map(b, &maps[mapped], GST_MAP_READ)) {
         ++*dropped;
         continue;
       }
+      bufs[mapped] = b;
       grams[mapped] = {maps[mapped].data, maps[mapped].size};
       ++mapped;
     }
     auto r = agent->send_batch(grams, mapped);
-    for (guint i = 0, k = 0; i < count && k < mapped; ++i) {
-      GstBuffer *b = gst_buffer_list_get(list, start + i);
-      if (maps[k].memory == nullptr) continue;
-      gst_buffer_unmap(b, &maps[k]);
-      ++k;
-    }
+    for (guint k = 0; k < mapped; ++k) gst_buffer_unmap(bufs[k], &maps[k]);
     guint sent = r ? static_cast<guint>(*r) : 0;
     guint64 bytes = 0;
     for (guint i = 0; i < sent; ++i) bytes += grams[i].size;
@@ -801,7 +813,8 @@ static void gst_rtc_nice_transport_get_property(GObject *object, guint prop_id, 
                                                 p->packets_sent.load(), "bytes-sent", G_TYPE_UINT64,
                                                 p->bytes_sent.load(), "packets-received", G_TYPE_UINT64,
                                                 p->packets_received.load(), "bytes-received", G_TYPE_UINT64,
-                                                p->bytes_received.load(), nullptr));
+                                                p->bytes_received.load(), "probes-dropped", G_TYPE_UINT64,
+                                                p->probes_dropped.load(), nullptr));
     return;
   }
   if (prop_id == PROP_RECEIVED || prop_id == PROP_RECEIVE_DROPPED) {
@@ -1081,7 +1094,10 @@ static void gst_rtc_nice_transport_class_init(GstRtcNiceTransportClass *klass) {
    *
    * Counters for W3C transport and candidate-pair stats: `packets-sent`,
    * `bytes-sent` (datagrams the socket took), `packets-received`,
-   * `bytes-received` (datagrams from the peer, STUN excluded), all #guint64.
+   * `bytes-received` (datagrams from the peer, STUN excluded),
+   * `probes-dropped` (path MTU probes, %GST_RTC_BUFFER_FLAG_PROBE, larger than
+   * the selected pair carries whole: through a TURN relay, any), all
+   * #guint64.
    */
   props[PROP_STATS] = g_param_spec_boxed("stats", "Statistics",
                                          "Datagrams and bytes sent and received (W3C transport counters)",

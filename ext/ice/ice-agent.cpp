@@ -2,7 +2,10 @@
 
 #include "ice-agent.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -543,6 +546,41 @@ void IceAgent::end_of_remote_candidates() {
     remote_eoc_ = true;
     if (remote_creds_set_) nice_agent_peer_candidate_gathering_done(agent_.get(), stream_id_);
   });
+}
+
+std::size_t IceAgent::max_probe_size() const {
+  auto pair = selected_pair();
+  if (!pair) return 0;
+  if (pair->local.type == jsep::CandidateType::Relay || pair->remote.type == jsep::CandidateType::Relay) return 0;
+  if (pair->local.is_tcp()) return 65535;
+  // A connected UDP socket asks the routing table (and the PMTU cache)
+  // without sending anything.
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  bool v6 = false;
+  auto *in4 = reinterpret_cast<sockaddr_in *>(&ss);
+  auto *in6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+  if (inet_pton(AF_INET, pair->remote.address.c_str(), &in4->sin_addr) == 1) {
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons(pair->remote.port);
+    len = sizeof(*in4);
+  } else if (inet_pton(AF_INET6, pair->remote.address.c_str(), &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(pair->remote.port);
+    len = sizeof(*in6);
+    v6 = true;
+  } else {
+    return 0;
+  }
+  int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  int mtu = 0;
+  socklen_t mtu_len = sizeof(mtu);
+  bool ok = connect(fd, reinterpret_cast<sockaddr *>(&ss), len) == 0 &&
+            getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MTU : IP_MTU, &mtu, &mtu_len) == 0;
+  ::close(fd);
+  const int headers = v6 ? 48 : 28;
+  return ok && mtu > headers ? static_cast<std::size_t>(mtu - headers) : 0;
 }
 
 std::optional<CandidatePair> IceAgent::selected_pair() const {

@@ -160,6 +160,12 @@ class IceAgent {
   // ICE restart until a new one replaces it).
   bool has_selected_pair() const { return has_selected_.load(std::memory_order_relaxed); }
 
+  // The largest path MTU probe (RFC 8899) the selected pair may carry: 0
+  // through a TURN relay on either side (the relay may fragment or refuse
+  // it: no probe passes), 65535 on ICE-TCP (frames cross whole), and on UDP
+  // the kernel's path MTU to the remote address (route MTU, or less once
+  // ICMP said so) minus the IP and UDP headers. 0 without a selected pair.
+  std::size_t max_probe_size() const;
   // Sends one datagram (one RFC 4571 frame on ICE-TCP) on the selected pair.
   // Returns the bytes sent; ErrorCode::InvalidState when not connected or
   // closed, Operation when the socket refuses it.

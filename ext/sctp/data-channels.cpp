@@ -39,6 +39,7 @@ Result<std::unique_ptr<DataChannels>> DataChannels::create(const AssociationConf
   DataChannels *dc = self.get();
   AssociationCallbacks ac;
   ac.on_output = self->callbacks_.on_output;
+  ac.on_probe = self->callbacks_.on_probe;
   ac.on_state = [dc](AssociationState state) {
     if (state == AssociationState::Connected) dc->handle_connected();
     if (state == AssociationState::Closed || state == AssociationState::Failed) {

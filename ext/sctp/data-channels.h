@@ -54,6 +54,8 @@ struct ChannelInfo {
 // the engine but must not block.
 struct DataChannelCallbacks {
   std::function<void(const uint8_t *data, std::size_t size)> on_output;
+  // Path MTU probes (AssociationCallbacks::on_probe); unset: on_output.
+  std::function<void(const uint8_t *data, std::size_t size)> on_probe;
   std::function<void(AssociationState)> on_state;
   // The peer opened a channel with DATA_CHANNEL_OPEN (already acknowledged).
   std::function<void(const ChannelInfo &)> on_channel;
@@ -108,6 +110,7 @@ class DataChannels {
   // remote description; 0 means no limit.
   void set_remote_max_message_size(std::size_t size) { association_->set_remote_max_message_size(size); }
   AssociationState state() const { return association_->state(); }
+  std::size_t path_mtu() const { return association_->path_mtu(); }
   Association &association() { return *association_; }
 
  private:

@@ -57,6 +57,8 @@ enum {
   PROP_MAX_MESSAGE_SIZE,
   PROP_REMOTE_MAX_MESSAGE_SIZE,
   PROP_TRANSPORT,
+  PROP_MAX_PATH_MTU,
+  PROP_PATH_MTU,
 };
 
 enum { SIGNAL_CREATE_DATA_CHANNEL, SIGNAL_ON_DATA_CHANNEL, N_SIGNALS };
@@ -252,6 +254,9 @@ static void gst_rtc_sctp_enc_set_property(GObject *object, guint prop_id, const 
         priv->config.remote_max_message_size = g_value_get_uint64(value);
         session = priv->session;
         break;
+      case PROP_MAX_PATH_MTU:
+        priv->config.max_path_mtu = g_value_get_uint(value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
         break;
@@ -264,6 +269,10 @@ static void gst_rtc_sctp_enc_get_property(GObject *object, guint prop_id, GValue
   auto *self = GST_RTC_SCTP_ENC(object);
   if (prop_id == PROP_TRANSPORT) {
     g_value_set_object(value, session_of(self)->transport());
+    return;
+  }
+  if (prop_id == PROP_PATH_MTU) {
+    g_value_set_uint(value, static_cast<guint>(session_of(self)->path_mtu()));
     return;
   }
   SctpEncPrivate *priv = self->priv;
@@ -286,6 +295,9 @@ static void gst_rtc_sctp_enc_get_property(GObject *object, guint prop_id, GValue
       break;
     case PROP_REMOTE_MAX_MESSAGE_SIZE:
       g_value_set_uint64(value, priv->config.remote_max_message_size);
+      break;
+    case PROP_MAX_PATH_MTU:
+      g_value_set_uint(value, priv->config.max_path_mtu);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -383,6 +395,33 @@ static void gst_rtc_sctp_enc_class_init(GstRtcSctpEncClass *klass) {
                           "Largest message the peer accepts, its a=max-message-size (0: no limit)", 0,
                           G_MAXUINT64, GST_RTC_SCTP_DEFAULT_MAX_MESSAGE_SIZE,
                           GParamFlags(rw | GST_PARAM_MUTABLE_PLAYING)));
+  /**
+   * GstRtcSctpEnc:max-path-mtu:
+   *
+   * Path MTU discovery (RFC 8899, as RFC 8261 asks of SCTP over DTLS): once
+   * the association is up, packets of 1384, 8884 and 16384 bytes (those up to
+   * this value) are probed with a padded HEARTBEAT and the largest the peer
+   * answers is used; it starts at 1280 bytes, which every WebRTC peer takes.
+   * The layers below must drop a probe they cannot carry whole
+   * (%GST_RTC_BUFFER_FLAG_PROBE): rtcdtlssrtpenc and rtcicesink do, so with
+   * them a probe never passes as IP fragments or through a TURN relay. 0 (or
+   * 1280 and less): no probing.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_MAX_PATH_MTU,
+      g_param_spec_uint("max-path-mtu", "Max path MTU",
+                        "Largest SCTP packet size to probe the path for (RFC 8899); 0: no probing", 0, 65535,
+                        16384, rw_ready));
+  /**
+   * GstRtcSctpEnc:path-mtu:
+   *
+   * The SCTP packet size in use: 1280 bytes until a larger probe is answered
+   * (#GstRtcSctpEnc:max-path-mtu).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_PATH_MTU,
+      g_param_spec_uint("path-mtu", "Path MTU", "SCTP packet size in use, in bytes", 0, 65535, 1280,
+                        GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   /**
    * GstRtcSctpEnc:transport:
    *

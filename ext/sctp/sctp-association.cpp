@@ -1,9 +1,12 @@
 #include "sctp-association.h"
 
+#include "sctp-pmtu.h"
+
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <usrsctp.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -94,8 +97,41 @@ struct Association::Impl : PacketSink {
   bool out_closed = false;
 
   void on_packet(const uint8_t *data, std::size_t size) override {
+    if (prober) prober->observe_output(data, size);
     std::lock_guard lock(out_mutex);
     if (!out_closed && callbacks.on_output) callbacks.on_output(data, size);
+  }
+
+  // Path MTU discovery; null when config.max_path_mtu does not ask for it.
+  std::unique_ptr<PathMtuProber> prober;
+  std::atomic<std::size_t> path_mtu{kBasePacketSize};
+
+  // Sends the probe that is due, if any. Any thread, any lock held but
+  // out_mutex (like on_packet).
+  void maybe_probe() {
+    if (!prober || prober->done()) return;
+    auto probe = prober->poll(PathMtuProber::Clock::now());
+    if (!probe) return;
+    std::lock_guard lock(out_mutex);
+    if (out_closed) return;
+    auto &emit = callbacks.on_probe ? callbacks.on_probe : callbacks.on_output;
+    if (emit) emit(probe->data(), probe->size());
+  }
+
+  static constexpr std::size_t kCommonHeaderSize = 12;
+  // usrsctp builds packets of up to `size` bytes from now on.
+  void use_path_mtu(std::size_t size) {
+    struct sctp_paddrparams params;
+    std::memset(&params, 0, sizeof(params));
+    auto remote = address(config.remote_port);
+    std::memcpy(&params.spp_address, &remote, sizeof(remote));
+    params.spp_flags = SPP_PMTUD_DISABLE;
+    // usrsctp's AF_CONN MTU leaves out the SCTP common header.
+    params.spp_pathmtu = static_cast<uint32_t>(size - kCommonHeaderSize);
+    std::lock_guard lock(mutex);
+    if (!sock || usrsctp_setsockopt(sock, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &params, sizeof(params)) != 0)
+      return;
+    path_mtu = size;
   }
 
   void set_state(AssociationState next) {
@@ -274,6 +310,7 @@ struct Association::Impl : PacketSink {
             for (std::size_t i = sizeof(struct sctp_assoc_change); i < length; i++)
               if (data[i] == SCTP_ASSOC_SUPPORTS_INTERLEAVING) interleaving = true;
             set_state(AssociationState::Connected);
+            if (prober) prober->start(PathMtuProber::Clock::now());
             flush();
             break;
           }
@@ -421,6 +458,9 @@ Result<std::unique_ptr<Association>> Association::create(const AssociationConfig
   self->impl_ = std::make_shared<Impl>();
   self->impl_->config = config;
   self->impl_->callbacks = std::move(callbacks);
+  if (config.max_path_mtu > kBasePacketSize)
+    self->impl_->prober = std::make_unique<PathMtuProber>(kBasePacketSize, config.max_path_mtu, config.local_port,
+                                                          config.remote_port);
   register_sink(self->impl_.get(), self->impl_);
   Status st = Ok{};
   {
@@ -469,8 +509,21 @@ Status Association::connect() {
 }
 
 void Association::feed(const uint8_t *data, std::size_t size) {
+  Impl &self = *impl_;
+  if (self.prober) {
+    // Our probe's answer is ours alone (usrsctp did not send that
+    // heartbeat); whatever came bundled with it goes on to usrsctp.
+    auto filtered = self.prober->filter(data, size);
+    if (filtered.confirmed) self.use_path_mtu(*filtered.confirmed);
+    if (filtered.ours) {
+      if (!filtered.rest.empty()) usrsctp_conninput(impl_.get(), filtered.rest.data(), filtered.rest.size(), 0);
+      self.maybe_probe();
+      return;
+    }
+  }
   // No lock: usrsctp calls back into us (on_receive) from inside.
   usrsctp_conninput(impl_.get(), data, size, 0);
+  self.maybe_probe();
 }
 
 Status Association::send(uint16_t stream, Ppid ppid, std::span<const uint8_t> data,
@@ -490,6 +543,7 @@ Status Association::send(uint16_t stream, Ppid ppid, std::span<const uint8_t> da
     return jsep::make_error(ErrorCode::Type, "max-retransmits and max-packet-lifetime are exclusive");
   if ((ppid == Ppid::StringEmpty || ppid == Ppid::BinaryEmpty) != data.empty())
     return jsep::make_error(ErrorCode::Type, "empty payload ppids are for empty messages only");
+  self.maybe_probe();
   auto &out = self.outgoing[stream];
   if (out.reset_wanted) return jsep::make_error(ErrorCode::InvalidState, "stream is being reset");
   std::size_t taken = 0;
@@ -560,6 +614,10 @@ uint16_t Association::outbound_streams() const {
 bool Association::interleaving() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->interleaving;
+}
+
+std::size_t Association::path_mtu() const {
+  return impl_->path_mtu.load();
 }
 
 uint16_t Association::inbound_streams() const {

@@ -63,12 +63,25 @@ struct AssociationConfig {
   uint16_t streams = 1024;
   // Offer I-DATA (RFC 8260 interleaving); used when the peer offers it too.
   bool interleaving = true;
+  // Path MTU discovery (RFC 8899, sctp-pmtu.h): once established, probe
+  // packet sizes up to this many bytes and use the largest the peer
+  // confirms. At or below kBasePacketSize: no probing.
+  std::size_t max_path_mtu = 0;
 };
+
+// The SCTP packet size (common header included) an association starts with:
+// usrsctp's for AF_CONN (an MTU of 1268 plus the 12-byte common header),
+// which every WebRTC peer accepts.
+inline constexpr std::size_t kBasePacketSize = 1280;
 
 struct AssociationCallbacks {
   // A packet for the peer. Called from any thread, possibly inside feed() or
   // send(), with usrsctp locks held: must not call back into the association.
   std::function<void(const uint8_t *data, std::size_t size)> on_output;
+  // A path MTU probe (same contract as on_output). The layers below must drop
+  // it rather than fragment or relay it when it is larger than the path
+  // carries whole. Unset: on_output.
+  std::function<void(const uint8_t *data, std::size_t size)> on_probe;
   // The callbacks below run under the association's lock (re-entrant from the
   // same thread) on usrsctp's thread or inside a call into the association.
   std::function<void(AssociationState)> on_state;
@@ -129,6 +142,9 @@ class Association {
   uint16_t inbound_streams() const;
   // Whether I-DATA was negotiated (known once Connected).
   bool interleaving() const;
+  // The SCTP packet size in use: kBasePacketSize until a larger probe is
+  // confirmed (config().max_path_mtu).
+  std::size_t path_mtu() const;
   const AssociationConfig &config() const;
 
   // The lock the callbacks run under. Layers built on the association (the

@@ -80,7 +80,6 @@ Crc32c pick_crc32c() {
 }
 
 int conn_output(void *address, void *buffer, size_t length, uint8_t /*tos*/, uint8_t /*set_df*/) {
-  static const Crc32c crc32c = pick_crc32c();
   auto sink = find_sink(address);
   if (!sink) return 0;
   // CRC32c "offload" is on (see tune_for_webrtc) so that usrsctp skips
@@ -88,11 +87,7 @@ int conn_output(void *address, void *buffer, size_t length, uint8_t /*tos*/, uin
   // checksum is filled in here, once, over the buffer usrsctp hands us (it
   // is ours until we return).
   auto *bytes = static_cast<uint8_t *>(buffer);
-  if (length >= kChecksumOffset + 4) {
-    std::memset(bytes + kChecksumOffset, 0, 4);
-    uint32_t crc = crc32c(bytes, length);
-    std::memcpy(bytes + kChecksumOffset, &crc, 4);  // usrsctp's byte order, as it would store it
-  }
+  fill_checksum(bytes, length);
   sink->on_packet(bytes, length);
   // A packet for a vanished association is dropped like one lost on the wire.
   return 0;
@@ -197,6 +192,14 @@ std::size_t RuntimeRef::init_count() {
   auto &r = registry();
   std::lock_guard lock(r.mutex);
   return r.inits;
+}
+
+void fill_checksum(uint8_t *packet, std::size_t size) {
+  static const Crc32c crc32c = pick_crc32c();
+  if (size < kChecksumOffset + 4) return;
+  std::memset(packet + kChecksumOffset, 0, 4);
+  uint32_t crc = crc32c(packet, size);
+  std::memcpy(packet + kChecksumOffset, &crc, 4);  // usrsctp's byte order, as it would store it
 }
 
 void register_sink(void *address, std::weak_ptr<PacketSink> sink) {

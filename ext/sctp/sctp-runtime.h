@@ -49,6 +49,10 @@ class RuntimeRef {
   bool held_ = false;
 };
 
+// Computes the CRC32c of an SCTP packet into its common header (usrsctp runs
+// with checksum offload: everything we send is summed here).
+void fill_checksum(uint8_t *packet, std::size_t size);
+
 // Registers `address` (the AF_CONN sconn_addr of one association) with usrsctp
 // and routes its packets to `sink`. The runtime keeps only a weak reference.
 void register_sink(void *address, std::weak_ptr<PacketSink> sink);

@@ -198,6 +198,11 @@ std::shared_ptr<DataChannels> Session::engine() const {
   return engine_;
 }
 
+std::size_t Session::path_mtu() const {
+  auto e = engine();
+  return e ? e->path_mtu() : kBasePacketSize;
+}
+
 bool Session::started() const {
   return engine() != nullptr;
 }
@@ -208,6 +213,14 @@ DataChannelCallbacks Session::make_callbacks(std::shared_ptr<DataChannels *> eng
   DataChannelCallbacks cb;
   cb.on_output = [this](const uint8_t *data, std::size_t size) {
     GstBuffer *buffer = gst_buffer_new_memdup(data, size);
+    std::lock_guard lock(queue_mutex_);
+    packets_.push_back(buffer);
+    wake_locked();
+  };
+  cb.on_probe = [this](const uint8_t *data, std::size_t size) {
+    GstBuffer *buffer = gst_buffer_new_memdup(data, size);
+    GST_BUFFER_FLAG_SET(buffer, GST_RTC_BUFFER_FLAG_PROBE);
+    GST_DEBUG("association %u: probing a path MTU of %zu bytes", association_id_, size);
     std::lock_guard lock(queue_mutex_);
     packets_.push_back(buffer);
     wake_locked();
@@ -339,6 +352,7 @@ bool Session::start(const SessionConfig &config, GError **error) {
   ac.local_port = dec_port >= 0 ? static_cast<uint16_t>(dec_port) : config.local_port;
   ac.remote_port = config.remote_port;
   ac.max_message_size = config.max_message_size;
+  ac.max_path_mtu = config.max_path_mtu;
   {
     std::lock_guard lock(mutex_);
     if (engine_) {

@@ -84,6 +84,8 @@ struct SessionConfig {
   uint16_t remote_port = 5000;
   uint64_t max_message_size = 262144;
   uint64_t remote_max_message_size = 65536;
+  // RFC 8899 path MTU probing up to this SCTP packet size (0: none).
+  unsigned max_path_mtu = 16384;
 };
 
 // Stream counts requested in each direction. 1024 as browsers do; the
@@ -98,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session();
 
   guint association_id() const { return association_id_; }
+  // The SCTP packet size in use (kBasePacketSize until a probe succeeds).
+  std::size_t path_mtu() const;
   // (transfer none) Alive as long as the session.
   GstRtcSctpTransport *transport() const { return transport_; }
 

@@ -19,7 +19,7 @@
 // open from pipeline start.
 //
 // usage: dc-bench [--smoke] [--mib N] [--rounds N] [--sizes 1200,16384,65536]
-//                 [--webrtcbin-bench PATH]
+//                 [--webrtcbin-bench PATH] [--max-path-mtu N] [--no-rtcpeerbin]
 // --smoke: our stack only, 1 MiB per size, every message checked byte for
 // byte (not how fast); exits non-zero when anything is missing or wrong.
 #include <gst/gst.h>
@@ -141,6 +141,10 @@ struct Peer {
   GstRtcIceTransport *ice = nullptr;
 };
 
+// rtcsctpenc's max-path-mtu for our stack (--max-path-mtu): 0 keeps the
+// 1280-byte packets webrtcbin sends, for a like-for-like comparison.
+guint max_path_mtu = 16384;
+
 void build_peer(GstElement *pipe, Peer &p, const std::string &id, guint association, bool client) {
   p.icesrc = make("rtcicesrc");
   p.icesink = make("rtcicesink");
@@ -153,7 +157,8 @@ void build_peer(GstElement *pipe, Peer &p, const std::string &id, guint associat
   g_object_set(p.icesink, "transport-id", id.c_str(), nullptr);
   g_object_set(p.dtlsenc, "connection-id", id.c_str(), "is-client", client, nullptr);
   g_object_set(p.dtlsdec, "connection-id", id.c_str(), nullptr);
-  g_object_set(p.sctpenc, "sctp-association-id", association, "is-client", client, nullptr);
+  g_object_set(p.sctpenc, "sctp-association-id", association, "is-client", client, "max-path-mtu", max_path_mtu,
+               nullptr);
   g_object_set(p.sctpdec, "sctp-association-id", association, nullptr);
   gst_bin_add_many(GST_BIN(pipe), p.icesrc, p.icesink, p.dtlsenc, p.dtlsdec, p.sctpenc, p.sctpdec, nullptr);
 
@@ -376,6 +381,7 @@ int main(int argc, char **argv) {
   double mib = 32;
   int rounds = 3;
   std::string webrtcbin;
+  bool no_peerbin = false;
   std::vector<gint64> sizes = {1200, 16384, 65536};
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
@@ -387,13 +393,18 @@ int main(int argc, char **argv) {
       rounds = atoi(argv[++i]);
     } else if (a == "--webrtcbin-bench" && i + 1 < argc) {
       webrtcbin = argv[++i];
+    } else if (a == "--max-path-mtu" && i + 1 < argc) {
+      max_path_mtu = static_cast<guint>(atoi(argv[++i]));
+    } else if (a == "--no-rtcpeerbin") {
+      no_peerbin = true;
     } else if (a == "--sizes" && i + 1 < argc) {
       sizes.clear();
       gchar **s = g_strsplit(argv[++i], ",", -1);
       for (gchar **p = s; *p; p++) sizes.push_back(atoll(*p));
       g_strfreev(s);
     } else {
-      g_printerr("usage: %s [--smoke] [--mib N] [--rounds N] [--sizes a,b,c] [--webrtcbin-bench PATH]\n",
+      g_printerr("usage: %s [--smoke] [--mib N] [--rounds N] [--sizes a,b,c] [--webrtcbin-bench PATH]\n"
+                 "          [--max-path-mtu N] [--no-rtcpeerbin]\n",
                  argv[0]);
       return 2;
     }
@@ -409,8 +420,11 @@ int main(int argc, char **argv) {
   }
   // rtcpeerbin (gst/peer/) driven by the same anchor harness as webrtcbin,
   // when it is built and registered.
-  const bool peerbin = !webrtcbin.empty() && have_element("rtcpeerbin");
-  if (!webrtcbin.empty() && !peerbin) printf("dc-bench: rtcpeerbin not built: its column is empty\n");
+  const bool peerbin = !webrtcbin.empty() && !no_peerbin && have_element("rtcpeerbin");
+  if (!webrtcbin.empty() && !peerbin && !no_peerbin) printf("dc-bench: rtcpeerbin not built: its column is empty\n");
+  printf("dc-bench: gst-rtc stack with max-path-mtu=%u (%s)\n", max_path_mtu,
+         max_path_mtu > 1280 ? "RFC 8899 probing: large packets where the path takes them"
+                             : "no probing: 1280-byte SCTP packets, as webrtcbin");
   const gint64 total = static_cast<gint64>(mib * 1024 * 1024);
   int failures = 0;
   struct Row {

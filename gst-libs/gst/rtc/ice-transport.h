@@ -8,6 +8,17 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_RTC_BUFFER_FLAG_PROBE:
+ *
+ * Marks a datagram that probes the path MTU (RFC 8899): a transport drops it
+ * rather than fragment or relay it when it is larger than the path carries
+ * whole, so that an answer to it proves the size works end to end.
+ * rtcsctpenc sets it on its probes, rtcdtlssrtpenc keeps it on the record
+ * that carries one, rtcicesink honours it.
+ */
+#define GST_RTC_BUFFER_FLAG_PROBE (GST_BUFFER_FLAG_LAST << 0)
+
 #define GST_RTC_TYPE_ICE_TRANSPORT (gst_rtc_ice_transport_get_type())
 GST_RTC_API
 G_DECLARE_DERIVABLE_TYPE(GstRtcIceTransport, gst_rtc_ice_transport, GST_RTC, ICE_TRANSPORT, GstObject)

@@ -213,6 +213,31 @@ GST_START_TEST(test_buffer_list_is_sent_whole) {
 }
 GST_END_TEST;
 
+// A path MTU probe (GST_RTC_BUFFER_FLAG_PROBE) as large as a DTLS record
+// crosses a loopback pair whole: lo's MTU is 64 KiB.
+GST_START_TEST(test_large_probe_crosses_loopback) {
+  Side a(true), b(false);
+  GstHarness *a_sink = nullptr, *b_src = nullptr;
+  connect_sides(a, b, &a_sink, &b_src);
+  GstBuffer *probe = numbered(7, 16450);
+  GST_BUFFER_FLAG_SET(probe, GST_RTC_BUFFER_FLAG_PROBE);
+  fail_unless_equals_int(gst_harness_push(a_sink, probe), GST_FLOW_OK);
+  auto got = pull_n(b_src, 1);
+  fail_unless_equals_int(got.size(), 1);
+  fail_unless_equals_int64(check_numbered(got[0], 16450), 7);
+  gst_buffer_unref(got[0]);
+  GstStructure *stats = nullptr;
+  g_object_get(a.transport, "stats", &stats, nullptr);
+  guint64 dropped = 1;
+  fail_unless(gst_structure_get_uint64(stats, "probes-dropped", &dropped));
+  fail_unless_equals_uint64(dropped, 0);
+  gst_structure_free(stats);
+  unwire(a, b);
+  gst_harness_teardown(a_sink);
+  gst_harness_teardown(b_src);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_sink_drops_before_connected) {
   Side a(true);
   GstHarness *h = sink_harness(a.transport);
@@ -629,6 +654,7 @@ static Suite *ice_elements_suite() {
   tcase_add_test(tc, test_udp_host_bytes_in_order);
   tcase_add_test(tc, test_tcp_only_bytes_in_order);
   tcase_add_test(tc, test_buffer_list_is_sent_whole);
+  tcase_add_test(tc, test_large_probe_crosses_loopback);
   tcase_add_test(tc, test_sink_drops_before_connected);
   tcase_add_test(tc, test_malformed_candidates_are_typed_errors);
   tcase_add_test(tc, test_transport_id_shares_one_transport);

@@ -234,6 +234,22 @@ void relay_only(const Coturn &turn, const std::string &url, const std::string &c
       gst_buffer_unref(got[k]);
     }
   }
+  // A path MTU probe never goes through a relay (it could leave the relay
+  // in IP fragments): dropped, counted, and what follows still arrives.
+  GstBuffer *probe = numbered(500, 1400);
+  GST_BUFFER_FLAG_SET(probe, GST_RTC_BUFFER_FLAG_PROBE);
+  fail_unless_equals_int(gst_harness_push(a_sink, probe), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(a_sink, numbered(501, 1000)), GST_FLOW_OK);
+  auto after = pull_n(b_src, 1, 10000ms);
+  fail_unless_equals_int(after.size(), 1);
+  fail_unless_equals_int64(check_numbered(after[0], 1000), 501);
+  gst_buffer_unref(after[0]);
+  GstStructure *stats = nullptr;
+  g_object_get(a.transport, "stats", &stats, nullptr);
+  guint64 probes_dropped = 0;
+  fail_unless(gst_structure_get_uint64(stats, "probes-dropped", &probes_dropped));
+  fail_unless_equals_uint64(probes_dropped, 1);
+  gst_structure_free(stats);
   unwire(a, b);
   gst_harness_teardown(a_sink);
   gst_harness_teardown(b_src);

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -91,6 +93,30 @@ class SctpPair {
     std::lock_guard lock(mutex);
     return dropped_;
   }
+  // Path MTU probes: drop those larger than `mtu` (a path that takes no
+  // more), or all of them (a TURN relay). Packets that are no probe but
+  // larger than `mtu` are counted in oversize() (and still delivered).
+  void set_link_mtu(std::size_t mtu) {
+    std::lock_guard lock(mutex);
+    link_mtu_ = mtu;
+  }
+  void set_drop_probes(bool drop) {
+    std::lock_guard lock(mutex);
+    drop_probes_ = drop;
+  }
+  uint64_t probes_sent() {
+    std::lock_guard lock(mutex);
+    return probes;
+  }
+  uint64_t oversize() {
+    std::lock_guard lock(mutex);
+    return oversize_;
+  }
+  // Largest packet (no probe) each side sent.
+  std::size_t largest(int side) {
+    std::lock_guard lock(mutex);
+    return largest_[side];
+  }
 
   // Delivers every queued packet; returns how many.
   std::size_t pump() {
@@ -167,6 +193,7 @@ class SctpPair {
 
   std::mutex mutex;
   Observed seen[2];
+  uint64_t probes = 0;  // path MTU probes sent by either side
 
  private:
   DataChannelCallbacks callbacks(int side) {
@@ -177,6 +204,15 @@ class SctpPair {
         dropped_++;
         return;
       }
+      if (size > link_mtu_) oversize_++;
+      largest_[side] = std::max(largest_[side], size);
+      packets_.emplace_back(1 - side, std::vector<uint8_t>(data, data + size));
+      cv_.notify_all();
+    };
+    cb.on_probe = [this, side](const uint8_t *data, std::size_t size) {
+      std::lock_guard lock(mutex);
+      probes++;
+      if (drop_probes_ || size > link_mtu_) return;
       packets_.emplace_back(1 - side, std::vector<uint8_t>(data, data + size));
       cv_.notify_all();
     };
@@ -210,6 +246,10 @@ class SctpPair {
   double loss_ = 0;
   bool paused_ = false;
   uint64_t dropped_ = 0;
+  std::size_t link_mtu_ = SIZE_MAX;
+  bool drop_probes_ = false;
+  uint64_t oversize_ = 0;
+  std::size_t largest_[2] = {0, 0};
   std::mt19937 rng_{20260425};
   std::unique_ptr<DataChannels> peers_[2];
 };
