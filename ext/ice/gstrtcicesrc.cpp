@@ -24,6 +24,10 @@
 
 #include "gstrtcicesrc.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 #include <gst/rtc/rtc-error.h>
 
 #include "gstrtcnicetransport.h"
@@ -51,6 +55,16 @@ struct GstRtcIceSrcPrivate {
   TransportSlot slot;
   // The transport while started (a ref, so the pop below is safe).
   GstRtcNiceTransport *active = nullptr;
+  // GstBaseSrc 1.22 unrefs the (NULL) buffer of a submitted list when the
+  // create() that returned it finds the source paused on return (a
+  // g_critical, then the list is dropped at stop). So lists go out only
+  // while PLAYING (`lists_ok`), and leaving PLAYING first waits until the
+  // list in flight, if any, passed GstBaseSrc's check (get_times() is
+  // called after it).
+  std::mutex list_lock;
+  std::condition_variable list_cv;
+  bool lists_ok = false;
+  bool list_in_flight = false;
 };
 
 struct _GstRtcIceSrc {
@@ -124,11 +138,25 @@ static gboolean gst_rtc_ice_src_stop(GstBaseSrc *base) {
 }
 
 static gboolean gst_rtc_ice_src_unlock(GstBaseSrc *base) {
-  if (GstRtcNiceTransport *t = take_active(GST_RTC_ICE_SRC(base))) {
+  auto *self = GST_RTC_ICE_SRC(base);
+  if (GstRtcNiceTransport *t = take_active(self)) {
     gst_rtc_nice_transport_set_flushing(t, TRUE);
     gst_object_unref(t);
   }
   return TRUE;
+}
+
+// Called by GstBaseSrc under its live lock once it has accepted what
+// create() returned. No clock sync: datagrams go out as they arrive.
+static void gst_rtc_ice_src_get_times(GstBaseSrc *base, GstBuffer *, GstClockTime *start, GstClockTime *end) {
+  GstRtcIceSrcPrivate *p = GST_RTC_ICE_SRC(base)->priv;
+  *start = GST_CLOCK_TIME_NONE;
+  *end = GST_CLOCK_TIME_NONE;
+  std::lock_guard lock(p->list_lock);
+  if (p->list_in_flight) {
+    p->list_in_flight = false;
+    p->list_cv.notify_all();
+  }
 }
 
 static gboolean gst_rtc_ice_src_unlock_stop(GstBaseSrc *base) {
@@ -164,8 +192,23 @@ static GstFlowReturn gst_rtc_ice_src_create_impl(GstBaseSrc *base, guint64, guin
     GST_BUFFER_PTS(b) = ts;
     GST_BUFFER_DTS(b) = ts;
   }
-  if (n == 1) {
+  bool as_list = false;
+  if (n > 1) {
+    std::lock_guard lock(self->priv->list_lock);
+    as_list = self->priv->lists_ok;
+    self->priv->list_in_flight = as_list;
+  }
+  if (!as_list) {
+    // One datagram, or leaving PLAYING: the rest go back to the front of
+    // the queue, in order, for the next create().
     *buf = gst_buffer_ref(gst_buffer_list_get(list, 0));
+    if (n > 1) {
+      gst_buffer_list_remove(list, 0, 1);
+      if (GstRtcNiceTransport *back = take_active(self)) {
+        gst_rtc_nice_transport_unpop(back, list);
+        gst_object_unref(back);
+      }
+    }
     gst_buffer_list_unref(list);
     return GST_FLOW_OK;
   }
@@ -173,6 +216,23 @@ static GstFlowReturn gst_rtc_ice_src_create_impl(GstBaseSrc *base, guint64, guin
   gst_base_src_submit_buffer_list(base, list);
   *buf = nullptr;
   return GST_FLOW_OK;
+}
+
+static GstStateChangeReturn gst_rtc_ice_src_change_state(GstElement *element, GstStateChange transition) {
+  GstRtcIceSrcPrivate *p = GST_RTC_ICE_SRC(element)->priv;
+  if (transition == GST_STATE_CHANGE_PLAYING_TO_PAUSED) {
+    std::unique_lock lock(p->list_lock);
+    p->lists_ok = false;
+    // Bounded: GstBaseSrc leaves a list on its EOS path without get_times().
+    p->list_cv.wait_for(lock, std::chrono::milliseconds(200), [p] { return !p->list_in_flight; });
+    p->list_in_flight = false;
+  }
+  GstStateChangeReturn ret = GST_ELEMENT_CLASS(gst_rtc_ice_src_parent_class)->change_state(element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_PLAYING && ret != GST_STATE_CHANGE_FAILURE) {
+    std::lock_guard lock(p->list_lock);
+    p->lists_ok = true;
+  }
+  return ret;
 }
 
 static void gst_rtc_ice_src_init(GstRtcIceSrc *self) {
@@ -228,6 +288,8 @@ static void gst_rtc_ice_src_class_init(GstRtcIceSrcClass *klass) {
   basesrc_class->unlock = gst_rtc_ice_src_unlock;
   basesrc_class->unlock_stop = gst_rtc_ice_src_unlock_stop;
   basesrc_class->create = gst_rtc_ice_src_create_impl;
+  basesrc_class->get_times = gst_rtc_ice_src_get_times;
+  element_class->change_state = gst_rtc_ice_src_change_state;
 
   /**
    * GstRtcIceSrc:transport:

@@ -563,6 +563,14 @@ gboolean gst_rtc_nice_transport_pop(GstRtcNiceTransport *self, GstBufferList *li
   return TRUE;
 }
 
+void gst_rtc_nice_transport_unpop(GstRtcNiceTransport *self, GstBufferList *list) {
+  GstRtcNiceTransportPrivate *p = self->priv;
+  std::lock_guard lock(p->queue_lock);
+  for (guint i = gst_buffer_list_length(list); i > 0; --i)
+    p->queue.push_front(gst_buffer_ref(gst_buffer_list_get(list, i - 1)));
+  p->queue_cv.notify_one();
+}
+
 void gst_rtc_nice_transport_set_flushing(GstRtcNiceTransport *self, gboolean flushing) {
   GstRtcNiceTransportPrivate *p = self->priv;
   std::lock_guard guard(p->queue_lock);

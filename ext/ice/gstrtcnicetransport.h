@@ -25,6 +25,8 @@ gboolean gst_rtc_nice_transport_start(GstRtcNiceTransport *self, GError **error)
 // the queue is set flushing. Returns FALSE when flushing; otherwise fills
 // `list` with up to `max` buffers (each one datagram).
 gboolean gst_rtc_nice_transport_pop(GstRtcNiceTransport *self, GstBufferList *list, guint max);
+// Puts popped datagrams back at the front of the queue, in order (refs taken).
+void gst_rtc_nice_transport_unpop(GstRtcNiceTransport *self, GstBufferList *list);
 void gst_rtc_nice_transport_set_flushing(GstRtcNiceTransport *self, gboolean flushing);
 
 // Sends one buffer / a list (each buffer one datagram) on the selected pair.
