@@ -402,16 +402,20 @@ static void gst_rtc_sctp_enc_class_init(GstRtcSctpEncClass *klass) {
    * the association is up, packets of 1384, 8884 and 16384 bytes (those up to
    * this value) are probed with a padded HEARTBEAT and the largest the peer
    * answers is used; it starts at 1280 bytes, which every WebRTC peer takes.
-   * The layers below must drop a probe they cannot carry whole
-   * (%GST_RTC_BUFFER_FLAG_PROBE): rtcdtlssrtpenc and rtcicesink do, so with
-   * them a probe never passes as IP fragments or through a TURN relay. 0 (or
-   * 1280 and less): no probing.
+   * The default, 1384 (one Ethernet frame), is safe with every peer; larger
+   * values only with a peer known to take DTLS datagrams that large:
+   * libwebrtc (Chrome, Safari) fails its DTLS transport on any above 2048
+   * bytes. rtcpeerbin raises it when the peer's SDP carries
+   * `a=x-sctp-max-packet-size`. The layers below must drop a probe they
+   * cannot carry whole (%GST_RTC_BUFFER_FLAG_PROBE): rtcdtlssrtpenc and
+   * rtcicesink do, so with them a probe never passes as IP fragments or
+   * through a TURN relay. 0 (or 1280 and less): no probing.
    */
   g_object_class_install_property(
       gobject_class, PROP_MAX_PATH_MTU,
       g_param_spec_uint("max-path-mtu", "Max path MTU",
                         "Largest SCTP packet size to probe the path for (RFC 8899); 0: no probing", 0, 65535,
-                        16384, rw_ready));
+                        1384, rw_ready));
   /**
    * GstRtcSctpEnc:path-mtu:
    *

@@ -84,8 +84,10 @@ struct SessionConfig {
   uint16_t remote_port = 5000;
   uint64_t max_message_size = 262144;
   uint64_t remote_max_message_size = 65536;
-  // RFC 8899 path MTU probing up to this SCTP packet size (0: none).
-  unsigned max_path_mtu = 16384;
+  // RFC 8899 path MTU probing up to this SCTP packet size (0: none). 1384:
+  // one Ethernet frame, which every peer takes (libwebrtc fails its DTLS
+  // transport on datagrams above 2048 bytes).
+  unsigned max_path_mtu = 1384;
 };
 
 // Stream counts requested in each direction. 1024 as browsers do; the

@@ -276,6 +276,7 @@ GError *PeerConnection::ensure_configuration() {
   random_bytes(&sid, sizeof sid);
   config.session_id = std::to_string(sid & G_GUINT64_CONSTANT(0x7fffffffffffffff));
   config.ice = fresh_credentials();
+  config.sctp_max_packet_size = kSctpMaxPacketSize;
   const auto space = fingerprint_.find(' ');
   if (space == std::string::npos)
     return g_error_new(GST_RTC_ERROR, GST_RTC_ERROR_OPERATION, "unexpected fingerprint form '%s'", fingerprint_.c_str());
@@ -679,8 +680,14 @@ void PeerConnection::apply_data(const jsep::DataPlan &dp) {
     GST_ELEMENT_WARNING(bin_, CORE, MISSING_PLUGIN, ("data channels need the rtcsctp plugin"), (nullptr));
     return;
   }
+  // Path MTU probing (RFC 8899) beyond one Ethernet frame only towards a
+  // peer that said it takes large DTLS datagrams: libwebrtc (Chrome, Safari,
+  // most native apps) fails its DTLS transport on any above 2048 bytes.
+  const guint max_path_mtu = dp.remote_max_packet_size
+                                 ? guint(std::min<std::uint64_t>(*dp.remote_max_packet_size, kSctpMaxPacketSize))
+                                 : kSctpSafePathMtu;
   g_object_set(sctp_->enc, "local-sctp-port", guint(dp.local_sctp_port), "remote-max-message-size",
-               guint64(dp.remote_max_message_size), nullptr);
+               guint64(dp.remote_max_message_size), "max-path-mtu", max_path_mtu, nullptr);
   if (dp.remote_sctp_port) g_object_set(sctp_->enc, "remote-sctp-port", guint(*dp.remote_sctp_port), nullptr);
   sctp_->transport_mid = dp.transport_mid;
   start_sctp_if_ready();

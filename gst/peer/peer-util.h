@@ -10,6 +10,13 @@
 
 namespace gst_rtc::peer {
 
+// SCTP packet sizes for path MTU probing (rtcsctpenc max-path-mtu): what we
+// take and advertise (a=x-sctp-max-packet-size, one whole DTLS record), and
+// what we probe towards a peer that does not advertise it (one Ethernet
+// frame: libwebrtc fails on DTLS datagrams above 2048 bytes).
+inline constexpr unsigned kSctpMaxPacketSize = 16384;
+inline constexpr unsigned kSctpSafePathMtu = 1384;
+
 // Promise replies are named like webrtcbin's.
 inline constexpr char kReplyName[] = "application/x-gst-promise";
 

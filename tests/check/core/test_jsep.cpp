@@ -288,6 +288,30 @@ TEST(JsepNegotiation, AudioVideoDataReachStableOnBothSides) {
   EXPECT_FALSE(b.negotiation_needed());
 }
 
+// a=x-sctp-max-packet-size (path MTU probing beyond 2048-byte DTLS
+// datagrams) is advertised only when configured, and read from the peer.
+TEST(JsepNegotiation, SctpMaxPacketSizeIsAdvertisedAndRead) {
+  auto attribute = [](const SessionDescription &d) -> std::optional<std::string> {
+    for (const auto &m : d.media)
+      if (m.media == "application")
+        for (const auto &a : m.attrs.other)
+          if (a.name == kSctpMaxPacketAttribute) return a.value.value_or("");
+    return std::nullopt;
+  };
+  Configuration ca = config_a();
+  ca.sctp_max_packet_size = 16384;
+  Session a(ca);
+  a.request_data_channel();
+  Session b(config_b());  // a peer that does not advertise it
+  Exchange x = negotiate(a, b);
+  EXPECT_EQ(attribute(x.offer), std::optional<std::string>("16384"));
+  EXPECT_EQ(attribute(x.answer), std::nullopt);
+  ASSERT_TRUE(x.answerer_local.data.has_value());
+  EXPECT_EQ(x.answerer_local.data->remote_max_packet_size, std::optional<std::uint64_t>(16384));
+  ASSERT_TRUE(x.offerer_remote.data.has_value());
+  EXPECT_EQ(x.offerer_remote.data->remote_max_packet_size, std::nullopt);
+}
+
 TEST(JsepNegotiation, NegotiatedCodecsAndExtensionsEqualOnBothSides) {
   Session a = offerer_with({make_transceiver("audio"), make_transceiver("video")});
   Session b(config_b());

@@ -54,6 +54,21 @@ class OfferAnswer(PeerTestCase):
     def test_b_offers(self):
         self.check_both_ways('b')
 
+    def test_large_packets_between_two_rtcpeerbins(self):
+        """Both advertise a=x-sctp-max-packet-size, so their associations
+        probe up to one DTLS record (RFC 8899) and use it over loopback;
+        messages stay intact in the large packets."""
+        if os.environ.get('GST_RTC_PEER_ELEMENT', 'rtcpeerbin') != 'rtcpeerbin':
+            self.skipTest('rtcpeerbin\'s own SDP extension and rtcsctpenc child')
+        pr, o, r, ch_o, ch_r = self.connect_with_channel('a')
+        self.assertIn('a=x-sctp-max-packet-size:16384', self.sent['a'])
+        self.assertIn('a=x-sctp-max-packet-size:16384', self.sent['b'])
+        encs = [p.el.get_by_name('data-sctpenc') for p in (o, r)]
+        wait_until(lambda: all(e.get_property('path-mtu') == 16384 for e in encs),
+                   what='path-mtu 16384 on both sides')
+        self.exchange(ch_o, ch_r, 'large', n=3, size=60000)
+        self.exchange(ch_r, ch_o, 'large back', n=3, size=60000)
+
     def test_send_from_on_data_channel(self):
         """W3C: a channel the peer opened is already open in the
         datachannel event, so the handler may send; on-open follows."""

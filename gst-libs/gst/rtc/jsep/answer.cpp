@@ -126,6 +126,8 @@ Result<SessionDescription> Session::create_answer(const AnswerOptions &opts) {
     if (o.media == "application") {
       m.sctp_port = config_.sctp_port;
       m.max_message_size = config_.max_message_size;
+      if (config_.sctp_max_packet_size)
+        m.attrs.other.push_back(Attribute{kSctpMaxPacketAttribute, std::to_string(config_.sctp_max_packet_size)});
       if (is_legacy_data(o)) {
         // Pre-RFC 8841 peers name the SCTP port as the format.
         m.formats = {std::to_string(config_.sctp_port)};

@@ -2,6 +2,7 @@
 // description"): transceiver <-> m-line association, the negotiated state
 // an answer fixes, and the Plan the transports and RTP must follow.
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "jsep-private.h"
@@ -309,6 +310,12 @@ Plan Session::make_plan(Phase phase, const SessionDescription *local, const Sess
       if (rm) {
         dp.remote_sctp_port = remote_sctp_port(*rm);
         dp.remote_max_message_size = rm->max_message_size.value_or(65536);
+        for (const auto &a : rm->attrs.other) {
+          if (a.name != kSctpMaxPacketAttribute || !a.value) continue;
+          char *end = nullptr;
+          const unsigned long long v = std::strtoull(a.value->c_str(), &end, 10);
+          if (end && *end == '\0' && !a.value->empty() && v <= 65535) dp.remote_max_packet_size = v;
+        }
       }
       plan.data = std::move(dp);
       continue;

@@ -122,7 +122,17 @@ struct Configuration {
   bool trickle = true;                    // a=ice-options:trickle
   std::uint16_t sctp_port = 5000;
   std::uint64_t max_message_size = 262144;
+  // a=x-sctp-max-packet-size (kSctpMaxPacketAttribute) in our data m-line:
+  // the largest SCTP packet (one DTLS record, one datagram) we take. 0:
+  // not advertised.
+  std::uint64_t sctp_max_packet_size = 0;
 };
+
+// Our SDP extension for RFC 8899 path MTU probing of SCTP over DTLS: a peer
+// advertising it takes DTLS datagrams up to the given size. libwebrtc fails
+// its DTLS transport on any datagram above 2048 bytes, so larger probes go
+// only to peers that say they take them.
+inline constexpr const char *kSctpMaxPacketAttribute = "x-sctp-max-packet-size";
 
 struct OfferOptions {
   bool ice_restart = false;  // caller must have set new Configuration::ice
@@ -173,6 +183,8 @@ struct DataPlan {
   std::uint16_t local_sctp_port = 5000;
   std::optional<std::uint16_t> remote_sctp_port;
   std::uint64_t remote_max_message_size = 65536;
+  // The remote's a=x-sctp-max-packet-size, when it sent one.
+  std::optional<std::uint64_t> remote_max_packet_size;
 };
 
 struct Plan {

@@ -187,6 +187,8 @@ Result<SessionDescription> Session::create_offer(const OfferOptions &opts) {
       m.formats = {"webrtc-datachannel"};
       m.sctp_port = config_.sctp_port;
       m.max_message_size = config_.max_message_size;
+      if (config_.sctp_max_packet_size)
+        m.attrs.other.push_back(Attribute{kSctpMaxPacketAttribute, std::to_string(config_.sctp_max_packet_size)});
     } else {
       const Transceiver &t = transceivers_[l.slot.transceiver];
       if (!is_av_kind(t.kind))
