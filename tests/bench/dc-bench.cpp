@@ -476,7 +476,7 @@ int main(int argc, char **argv) {
   auto ratio = [&](double a, double b) { return a > 0 && b > 0 ? num(a / b, "%.2fx") : std::string("-"); };
   for (const Row &r : table) {
     const std::string peer_mbps =
-        peerbin ? (r.peer > 0 ? num(r.peer, "%.2f") : "FAILED") : (webrtcbin.empty() ? "-" : "not built");
+        peerbin ? (r.peer > 0 ? num(r.peer, "%.2f") : "FAILED") : (webrtcbin.empty() || no_peerbin ? "-" : "not built");
     printf("%8" G_GINT64_FORMAT " %14s %16s %7s %16s %7s %14s %16s %17s\n", r.msg,
            r.ours > 0 ? num(r.ours, "%.2f").c_str() : "FAILED", num(r.theirs, "%.2f").c_str(),
            ratio(r.ours, r.theirs).c_str(), peer_mbps.c_str(), ratio(r.peer, r.theirs).c_str(),
