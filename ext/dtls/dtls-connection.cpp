@@ -4,6 +4,7 @@
 #include "dtls-connection.h"
 
 #include <algorithm>
+#include <utility>
 #include <cctype>
 
 #include <openssl/crypto.h>
@@ -505,7 +506,11 @@ void Connection::send_locked(std::vector<uint8_t> datagram) {
   }
   GstBuffer *buffer = gst_buffer_new_memdup(datagram.data(), datagram.size());
   if (out_flags_) GST_BUFFER_FLAG_SET(buffer, out_flags_);
-  sender_->enqueue(GST_MINI_OBJECT_CAST(buffer));
+  if (batch_) {
+    gst_buffer_list_add(batch_, buffer);
+  } else {
+    sender_->enqueue(GST_MINI_OBJECT_CAST(buffer));
+  }
 }
 
 void Connection::after_engine_locked(Clock::time_point now) {
@@ -748,6 +753,54 @@ void Connection::send_application_data(const uint8_t *data, std::size_t len, Gst
     }
   }
   flush();
+}
+
+void Connection::send_application_list(GstBufferList *list) {
+  const guint n = gst_buffer_list_length(list);
+  bool connected = false;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    connected = sender_ && engine_ && phase_.load() == Phase::Connected && engine_->state() == DtlsState::Connected;
+    if (connected) {
+      batch_ = gst_buffer_list_new_sized(n);
+      const auto now = Clock::now();
+      for (guint i = 0; i < n; ++i) {
+        GstBuffer *buffer = gst_buffer_list_get(list, i);
+        GstMapInfo map;
+        if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+          ++stats_.app_dropped;
+          continue;
+        }
+        if (map.size == 0) {
+          ++stats_.app_dropped;
+        } else if (auto st = engine_->send_application_data(map.data, map.size); !st.ok()) {
+          ++stats_.app_dropped;
+          GST_DEBUG("connection '%s': application data dropped: %s", id_.c_str(), st.error().message.c_str());
+        }
+        gst_buffer_unmap(buffer, &map);
+        out_flags_ = GstBufferFlags(GST_BUFFER_FLAGS(buffer) & GST_RTC_BUFFER_FLAG_PROBE);
+        after_engine_locked(now);
+        out_flags_ = GstBufferFlags(0);
+      }
+      GstBufferList *out = std::exchange(batch_, nullptr);
+      if (gst_buffer_list_length(out) > 0)
+        sender_->enqueue(GST_MINI_OBJECT_CAST(out));
+      else
+        gst_buffer_list_unref(out);
+    }
+  }
+  if (connected) {
+    flush();
+    return;
+  }
+  // Not connected yet (or failed): the one-by-one path queues or counts.
+  for (guint i = 0; i < n; ++i) {
+    GstBuffer *buffer = gst_buffer_list_get(list, i);
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) continue;
+    send_application_data(map.data, map.size, GstBufferFlags(GST_BUFFER_FLAGS(buffer) & GST_RTC_BUFFER_FLAG_PROBE));
+    gst_buffer_unmap(buffer, &map);
+  }
 }
 
 std::vector<std::vector<uint8_t>> Connection::receive_dtls(const uint8_t *data, std::size_t len) {

@@ -137,6 +137,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // One DTLS application-data record per call, queued until connected.
   // `flags` go on the record(s) that carry it (GST_RTC_BUFFER_FLAG_PROBE).
   void send_application_data(const uint8_t *data, std::size_t len, GstBufferFlags flags = GstBufferFlags(0));
+  // Every buffer of `list` (not consumed) as application data, the records
+  // pushed downstream as one buffer list: one lock, one push, one batch for
+  // the ICE transport.
+  void send_application_list(GstBufferList *list);
 
   // --- receive (dec streaming thread) ---
   // One datagram of DTLS records; returns the decrypted application data.
@@ -179,6 +183,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void send_locked(std::vector<uint8_t> datagram);
   // Flags for the datagrams send_locked() makes (under lock_).
   GstBufferFlags out_flags_ = GstBufferFlags(0);
+  // While set, send_locked() collects datagrams here instead of queueing
+  // each (under lock_).
+  GstBufferList *batch_ = nullptr;
   void on_timer();
   // Sends what the engine queued and emits the notifications. `async`
   // drains the src pad from GStreamer's thread pool instead: the state

@@ -204,6 +204,13 @@ static GstFlowReturn enc_data_chain(GstPad *, GstObject *parent, GstBuffer *buff
   return GST_FLOW_OK;
 }
 
+static GstFlowReturn enc_data_chain_list(GstPad *, GstObject *parent, GstBufferList *list) {
+  auto *self = GST_RTC_DTLS_SRTP_ENC(parent);
+  connection_of(self)->send_application_list(list);
+  gst_buffer_list_unref(list);
+  return GST_FLOW_OK;
+}
+
 static gboolean enc_sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
   auto *self = GST_RTC_DTLS_SRTP_ENC(parent);
   Private *p = self->priv;
@@ -286,6 +293,7 @@ static GstPad *enc_request_new_pad(GstElement *element, GstPadTemplate *templ, c
   g_free(pad_name);
   if (data) {
     gst_pad_set_chain_function(pad, enc_data_chain);
+    gst_pad_set_chain_list_function(pad, enc_data_chain_list);
   } else {
     gst_pad_set_chain_function(pad, enc_chain);
     gst_pad_set_chain_list_function(pad, enc_chain_list);
