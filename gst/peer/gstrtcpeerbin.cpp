@@ -125,6 +125,82 @@ struct _GstRtcPeerBin {
 };
 
 G_DEFINE_TYPE(GstRtcPeerBin, gst_rtc_peer_bin, GST_TYPE_BIN)
+
+// ---------------------------------------------------------------------------
+// GstRtcPeerBinPad
+
+/**
+ * GstRtcPeerBinPad:
+ *
+ * A `sink_%u` or `src_%u` pad of rtcpeerbin.
+ */
+struct _GstRtcPeerBinPad {
+  GstGhostPad parent;
+  GstRtcRtpTransceiver *transceiver;  // owned ref, under the object lock
+};
+
+enum { PAD_PROP_0, PAD_PROP_TRANSCEIVER };
+
+G_DEFINE_TYPE(GstRtcPeerBinPad, gst_rtc_peer_bin_pad, GST_TYPE_GHOST_PAD)
+
+static void gst_rtc_peer_bin_pad_get_property(GObject *object, guint id, GValue *value, GParamSpec *pspec) {
+  auto *pad = GST_RTC_PEER_BIN_PAD(object);
+  if (id != PAD_PROP_TRANSCEIVER) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+    return;
+  }
+  GST_OBJECT_LOCK(pad);
+  g_value_set_object(value, pad->transceiver);
+  GST_OBJECT_UNLOCK(pad);
+}
+
+static void gst_rtc_peer_bin_pad_finalize(GObject *object) {
+  auto *pad = GST_RTC_PEER_BIN_PAD(object);
+  if (pad->transceiver) gst_object_unref(pad->transceiver);
+  G_OBJECT_CLASS(gst_rtc_peer_bin_pad_parent_class)->finalize(object);
+}
+
+static void gst_rtc_peer_bin_pad_init(GstRtcPeerBinPad *) {}
+
+static void gst_rtc_peer_bin_pad_class_init(GstRtcPeerBinPadClass *klass) {
+  auto *gobject_class = G_OBJECT_CLASS(klass);
+  gobject_class->get_property = gst_rtc_peer_bin_pad_get_property;
+  gobject_class->finalize = gst_rtc_peer_bin_pad_finalize;
+  /**
+   * GstRtcPeerBinPad:transceiver:
+   *
+   * The transceiver this pad sends or receives for: set on a `sink_%u` pad
+   * once its caps arrive (linking a pad with caps creates or takes one, as
+   * webrtcbin does), on a `src_%u` pad when it is added.
+   */
+  g_object_class_install_property(
+      gobject_class, PAD_PROP_TRANSCEIVER,
+      g_param_spec_object("transceiver", "Transceiver", "The transceiver of this pad", GST_RTC_TYPE_RTP_TRANSCEIVER,
+                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+void gst_rtc_peer_bin_pad_set_transceiver(GstRtcPeerBinPad *pad, GstRtcRtpTransceiver *transceiver) {
+  GST_OBJECT_LOCK(pad);
+  GstRtcRtpTransceiver *old = pad->transceiver;
+  pad->transceiver = transceiver ? GST_RTC_RTP_TRANSCEIVER(gst_object_ref(transceiver)) : nullptr;
+  GST_OBJECT_UNLOCK(pad);
+  if (old) gst_object_unref(old);
+  g_object_notify(G_OBJECT(pad), "transceiver");
+}
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink_%u", GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS("application/x-rtp"));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS("application/x-rtp"));
+
+static GstPad *gst_rtc_peer_bin_request_new_pad(GstElement *element, GstPadTemplate *templ, const gchar *name,
+                                                const GstCaps *caps) {
+  return GST_RTC_PEER_BIN(element)->pc->request_sink_pad(templ, name, caps);
+}
+
+static void gst_rtc_peer_bin_release_pad(GstElement *element, GstPad *pad) {
+  GST_RTC_PEER_BIN(element)->pc->release_sink_pad(pad);
+}
 GST_ELEMENT_REGISTER_DEFINE(rtcpeerbin, "rtcpeerbin", GST_RANK_NONE, GST_TYPE_RTC_PEER_BIN)
 
 // ---------------------------------------------------------------------------
@@ -514,6 +590,10 @@ static void gst_rtc_peer_bin_class_init(GstRtcPeerBinClass *klass) {
   signals[SIGNAL_ON_NEW_TRANSCEIVER] = g_signal_new("on-new-transceiver", t, G_SIGNAL_RUN_LAST, 0, nullptr,
                                                     nullptr, nullptr, G_TYPE_NONE, 1, GST_RTC_TYPE_RTP_TRANSCEIVER);
 
+  gst_element_class_add_static_pad_template_with_gtype(element_class, &sink_template, GST_TYPE_RTC_PEER_BIN_PAD);
+  gst_element_class_add_static_pad_template_with_gtype(element_class, &src_template, GST_TYPE_RTC_PEER_BIN_PAD);
+  element_class->request_new_pad = gst_rtc_peer_bin_request_new_pad;
+  element_class->release_pad = gst_rtc_peer_bin_release_pad;
   gst_element_class_set_static_metadata(element_class, "WebRTC peer connection", "Filter/Network/WebRTC",
                                         "A W3C RTCPeerConnection: JSEP negotiation, ICE, DTLS-SRTP and SCTP data "
                                         "channels from the gst-rtc elements",

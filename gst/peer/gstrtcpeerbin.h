@@ -13,6 +13,11 @@ G_DECLARE_FINAL_TYPE(GstRtcPeerBin, gst_rtc_peer_bin, GST, RTC_PEER_BIN, GstBin)
 
 GST_ELEMENT_REGISTER_DECLARE(rtcpeerbin);
 
+/* The bin's `sink_%u` and `src_%u` pads: ghost pads with the transceiver
+ * they belong to. */
+#define GST_TYPE_RTC_PEER_BIN_PAD (gst_rtc_peer_bin_pad_get_type())
+G_DECLARE_FINAL_TYPE(GstRtcPeerBinPad, gst_rtc_peer_bin_pad, GST, RTC_PEER_BIN_PAD, GstGhostPad)
+
 G_END_DECLS
 
 /* For peer-connection.cpp (this plugin only): events of the connection,
@@ -32,3 +37,4 @@ void gst_rtc_peer_bin_emit_ice_candidate_error(GstRtcPeerBin *self, const GstStr
 // application connects its handlers before the channel's first event.
 void gst_rtc_peer_bin_emit_data_channel(GstRtcPeerBin *self, GstRtcDataChannel *channel);
 void gst_rtc_peer_bin_emit_new_transceiver(GstRtcPeerBin *self, GstRtcRtpTransceiver *transceiver);
+void gst_rtc_peer_bin_pad_set_transceiver(GstRtcPeerBinPad *pad, GstRtcRtpTransceiver *transceiver);

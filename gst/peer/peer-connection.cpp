@@ -101,6 +101,9 @@ GstRtcRtpTransceiverDirection to_gst(jsep::Direction d) {
 
 // Codec preferences from caps: one codec per structure that names one
 // (application/x-rtp with encoding-name, or an encoded media type).
+
+}  // namespace
+
 std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
   std::vector<jsep::Codec> out;
   if (!caps) return out;
@@ -166,8 +169,6 @@ std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
   }
   return out;
 }
-
-}  // namespace
 
 // The data channel elements: one SCTP association over the transport
 // carrying the m=application section.
@@ -594,12 +595,14 @@ GError *PeerConnection::apply_plan(const jsep::Plan &plan, bool local, jsep::Sdp
         continue;
       }
       GST_INFO_OBJECT(bin_, "transport %s is no longer used", (*it)->mid().c_str());
+      drop_media((*it)->mid());
       (*it)->teardown();
       it = streams_.erase(it);
     }
   }
   if (plan.data && have_local) apply_data(*plan.data);
   sync_transceivers(&plan);
+  if (have_local) apply_media(plan);
   (void)local;
   (void)type;
   update_states();
@@ -966,6 +969,7 @@ void PeerConnection::on_candidate(const std::string &mid, std::optional<std::str
 void PeerConnection::on_transport_state(const std::string &mid) {
   if (TransportStream *stream = stream_for(mid)) stream->ice_state_changed();
   start_sctp_if_ready();
+  start_media_if_ready();
   update_states();
 }
 
@@ -1161,6 +1165,7 @@ void PeerConnection::do_close() {
     }
     if (sctp->transport) gst_rtc_sctp_transport_set_state(sctp->transport, GST_RTC_SCTP_TRANSPORT_STATE_CLOSED);
   }
+  teardown_media();
   for (auto &s : streams_) {
     s->teardown();
     gst_rtc_ice_transport_set_state(s->ice(), GST_RTC_ICE_TRANSPORT_STATE_CLOSED);

@@ -21,10 +21,15 @@
 
 #include "gstrtcpeerbin.h"
 #include "jsep.h"
+#include "peer-media.h"
 #include "peer-ops.h"
 #include "peer-transport.h"
 
 namespace gst_rtc::peer {
+
+// Codec preferences (and the media kind) from add-transceiver's or a sink
+// pad's caps: application/x-rtp or encoded media.
+std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind);
 
 // The rw configuration properties of the bin.
 struct Settings {
@@ -66,6 +71,9 @@ class PeerConnection {
   void transceiver_changed(GstRtcRtpTransceiver *transceiver);
   // The bin goes to NULL or is disposed: stop the chain and free everything.
   void shutdown();
+  // Request pads `sink_%u` (any thread; peer-connection-media.cpp).
+  GstPad *request_sink_pad(GstPadTemplate *templ, const gchar *name, const GstCaps *caps);
+  void release_sink_pad(GstPad *pad);
 
   // Property reads (any thread).
   GstRtcPeerConnectionState connection_state();
@@ -84,6 +92,7 @@ class PeerConnection {
 
  private:
   struct SctpStream;
+  struct SinkPad;
   struct DescriptionCache {
     std::optional<std::string> current_local, pending_local, current_remote, pending_remote;
     jsep::SdpType current_local_type = jsep::SdpType::Offer, pending_local_type = jsep::SdpType::Offer,
@@ -128,6 +137,16 @@ class PeerConnection {
   GstStructure *build_stats();
   void do_close();
   void ensure_sctp_locked();
+  // Media (peer-connection-media.cpp), on the chain unless said otherwise.
+  void sink_caps(const std::shared_ptr<SinkPad> &pad, GstCaps *caps);  // takes the caps
+  void apply_media(const jsep::Plan &plan);
+  void start_media_if_ready();
+  void link_sink_pad(SinkPad &pad, const jsep::MediaPlan &mp, MediaStream &media);
+  void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt);  // streaming thread
+  void teardown_media();
+  // The transport `mid` goes away: its RTP session too; pads that sent into
+  // it link again with the next plan (to the transport bundling them).
+  void drop_media(const std::string &mid);
   TransportStream::Events transport_events();
 
   GstRtcPeerBin *bin_;  // owns this
@@ -158,6 +177,16 @@ class PeerConnection {
   std::unique_ptr<SctpStream> sctp_;
   std::vector<GstRtcRtpTransceiver *> transceivers_;  // owned refs, parallel to session_.transceivers()
   std::vector<GstRtcDataChannel *> channels_;         // owned refs, for stats and close
+  std::vector<std::shared_ptr<SinkPad>> sink_pads_;
+  guint next_sink_pad_ = 0, next_src_pad_ = 0;
+  // Received streams: which transceiver an SSRC (a=ssrc) or payload type
+  // belongs to, from the last applied plan.
+  std::map<guint32, size_t> ssrc_transceiver_;
+  std::map<guint, size_t> pt_transceiver_;
+
+  // On the chain only.
+  std::vector<jsep::MediaPlan> media_plans_;
+  std::map<std::string, std::unique_ptr<MediaStream>> media_;  // by transport mid
 };
 
 }  // namespace gst_rtc::peer

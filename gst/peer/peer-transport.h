@@ -63,6 +63,9 @@ class TransportStream {
   void set_dtls_client(bool client);
   bool dtls_client() const { return client_.value_or(false); }
   bool started() const { return client_.has_value(); }
+  // Started and the encoder running: RTP may be linked to it (a locked
+  // encoder's pads are flushing, which would stop the sender upstream).
+  bool media_ready() const { return started() && !enc_locked_; }
   // Called on ICE state changes: unlocks the client's encoder when connected.
   void ice_state_changed();
 

@@ -1,0 +1,432 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Media of the PeerConnection: `sink_%u` request pads (application/x-rtp),
+ * the transceivers their caps make, the rtpbin session of each transport
+ * (peer-media.cpp) and a `src_%u` pad per received stream.
+ */
+#include <gst/rtp/rtp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "peer-connection.h"
+
+GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
+#define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
+
+namespace gst_rtc::peer {
+
+// One requested sink pad: ghost pad → identity (held by a blocking probe
+// until the transceiver is negotiated, as webrtcbin holds its pads) →
+// the transport's rtpfunnel.
+struct PeerConnection::SinkPad {
+  GstPad *ghost = nullptr;      // owned ref
+  GstElement *ident = nullptr;  // owned ref
+  gulong block_probe = 0;
+  gulong pt_probe = 0;
+  std::optional<size_t> transceiver;
+  std::string codec;  // encoding-name from the caps
+  guint clock_rate = 0;
+  int caps_pt = -1;
+  std::atomic<int> out_pt{-1};  // the negotiated payload type, when it differs
+  MediaStream *media = nullptr;   // linked to it (chain only)
+  GstPad *funnel_pad = nullptr;   // owned ref, the funnel's request pad
+
+  ~SinkPad() {
+    if (funnel_pad) gst_object_unref(funnel_pad);
+    if (ident) gst_object_unref(ident);
+    if (ghost) gst_object_unref(ghost);
+  }
+};
+
+namespace {
+
+GstPadProbeReturn hold_data(GstPad *, GstPadProbeInfo *, gpointer) {
+  return GST_PAD_PROBE_OK;  // blocks until removed
+}
+
+// The app's payloader chose its payload type; the answer may have agreed
+// another number for the same codec.
+GstPadProbeReturn rewrite_pt(GstPad *, GstPadProbeInfo *info, gpointer data) {
+  const int pt = static_cast<std::atomic<int> *>(data)->load(std::memory_order_relaxed);
+  if (pt < 0) return GST_PAD_PROBE_OK;
+  auto rewrite = [pt](GstBuffer **buf) {
+    *buf = gst_buffer_make_writable(*buf);
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    if (gst_rtp_buffer_map(*buf, GST_MAP_READWRITE, &rtp)) {
+      gst_rtp_buffer_set_payload_type(&rtp, static_cast<guint8>(pt));
+      gst_rtp_buffer_unmap(&rtp);
+    }
+  };
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+    rewrite(&buf);
+    info->data = buf;
+  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+    for (guint i = 0; i < gst_buffer_list_length(list); ++i) {
+      GstBuffer *b = gst_buffer_copy(gst_buffer_list_get(list, i));
+      rewrite(&b);
+      gst_buffer_list_remove(list, i, 1);
+      gst_buffer_list_insert(list, static_cast<gint>(i), b);
+    }
+    info->data = list;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+bool sends(jsep::Direction d) {
+  return d == jsep::Direction::SendRecv || d == jsep::Direction::SendOnly;
+}
+
+std::string random_token() {
+  return std::to_string(g_random_int()) + std::to_string(g_random_int());
+}
+
+}  // namespace
+
+GstPad *PeerConnection::request_sink_pad(GstPadTemplate *templ, const gchar *name, const GstCaps *caps) {
+  GstElement *ident = gst_element_factory_make("identity", nullptr);
+  if (!ident) return nullptr;
+  auto sp = std::make_shared<SinkPad>();
+  sp->ident = GST_ELEMENT(gst_object_ref_sink(ident));
+  g_object_set(ident, "silent", TRUE, nullptr);
+  std::string pad_name;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (closed_) {
+      gst_object_unref(sp->ident);
+      return nullptr;
+    }
+    pad_name = name ? name : "sink_" + std::to_string(next_sink_pad_);
+    ++next_sink_pad_;
+  }
+  gst_bin_add(GST_BIN(bin_), ident);
+  GstPad *target = gst_element_get_static_pad(ident, "sink");
+  GstPad *src = gst_element_get_static_pad(ident, "src");
+  sp->block_probe = gst_pad_add_probe(
+      src, GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+      hold_data, nullptr, nullptr);
+  // The caps decide the transceiver: handled on the chain.
+  struct CapsWatch {
+    PeerConnection *pc;
+    std::weak_ptr<SinkPad> pad;
+  };
+  gst_pad_add_probe(
+      target, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+        GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
+        if (GST_EVENT_TYPE(ev) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+        auto *watch = static_cast<CapsWatch *>(data);
+        auto pad = watch->pad.lock();
+        if (!pad) return GST_PAD_PROBE_OK;
+        GstCaps *caps = nullptr;
+        gst_event_parse_caps(ev, &caps);
+        GstCaps *copy = gst_caps_copy(caps);
+        PeerConnection *pc = watch->pc;
+        pc->ops_.post([pc, pad, copy] { pc->sink_caps(pad, copy); });
+        return GST_PAD_PROBE_OK;
+      },
+      new CapsWatch{this, sp}, [](gpointer data) { delete static_cast<CapsWatch *>(data); });
+  gst_object_unref(src);
+  GstPad *ghost = GST_PAD(g_object_new(GST_TYPE_RTC_PEER_BIN_PAD, "name", pad_name.c_str(), "direction",
+                                       GST_PAD_SINK, "template", templ, nullptr));
+  gst_ghost_pad_set_target(GST_GHOST_PAD(ghost), target);
+  gst_object_unref(target);
+  sp->ghost = GST_PAD(gst_object_ref(ghost));
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    sink_pads_.push_back(sp);
+  }
+  gst_element_sync_state_with_parent(ident);
+  gst_pad_set_active(ghost, TRUE);
+  gst_element_add_pad(GST_ELEMENT(bin_), ghost);
+  if (caps && gst_caps_is_fixed(caps)) {
+    GstCaps *copy = gst_caps_copy(caps);
+    ops_.post([this, sp, copy] { sink_caps(sp, copy); });
+  }
+  return ghost;
+}
+
+void PeerConnection::release_sink_pad(GstPad *pad) {
+  std::shared_ptr<SinkPad> sp;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    for (auto it = sink_pads_.begin(); it != sink_pads_.end(); ++it) {
+      if ((*it)->ghost != pad) continue;
+      sp = *it;
+      sink_pads_.erase(it);
+      break;
+    }
+  }
+  if (!sp) return;
+  gst_element_remove_pad(GST_ELEMENT(bin_), pad);
+  ops_.run_sync([&] {
+    if (sp->funnel_pad && sp->media) sp->media->release_send_pad(sp->funnel_pad);
+  });
+  gst_element_set_locked_state(sp->ident, TRUE);
+  gst_element_set_state(sp->ident, GST_STATE_NULL);
+  if (GST_OBJECT_PARENT(sp->ident) == GST_OBJECT(bin_)) gst_bin_remove(GST_BIN(bin_), sp->ident);
+  if (sp->funnel_pad) gst_object_unref(sp->funnel_pad);
+  gst_object_unref(sp->ident);
+  gst_object_unref(sp->ghost);
+  sp->funnel_pad = nullptr;
+  sp->ident = nullptr;
+  sp->ghost = nullptr;
+}
+
+void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps) {
+  std::string kind;
+  std::vector<jsep::Codec> codecs = codecs_from_caps(caps, kind);
+  const GstStructure *st = gst_caps_get_size(caps) > 0 ? gst_caps_get_structure(caps, 0) : nullptr;
+  guint ssrc = 0;
+  const bool has_ssrc = st && gst_structure_get_uint(st, "ssrc", &ssrc);
+  gst_caps_unref(caps);
+  if (session_.signaling_state() == jsep::SignalingState::Closed || !sp->ghost) return;
+  if (kind.empty() || codecs.empty()) {
+    refuse(GST_RTC_ERROR_TYPE, "sink pad caps name no audio or video codec (application/x-rtp with media and "
+                               "encoding-name)");
+    return;
+  }
+  sp->codec = codecs.front().name;
+  sp->clock_rate = codecs.front().clock_rate;
+  sp->caps_pt = codecs.front().payload_type;
+  if (sp->transceiver) {
+    start_media_if_ready();
+    return;
+  }
+  // webrtcbin's rules: a transceiver of this kind that a remote offer made
+  // and no pad sends on is taken (and now sends); otherwise a new one.
+  auto &ts = session_.transceivers();
+  std::optional<size_t> index;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    for (size_t i = 0; i < ts.size() && !index; ++i) {
+      if (ts[i].kind != kind || ts[i].stopped || ts[i].stopping || !ts[i].created_by_remote) continue;
+      const bool taken = std::any_of(sink_pads_.begin(), sink_pads_.end(),
+                                     [&](const auto &p) { return p->transceiver == i; });
+      if (!taken) index = i;
+    }
+  }
+  if (index) {
+    auto &t = ts[*index];
+    if (t.direction == jsep::Direction::RecvOnly) t.direction = jsep::Direction::SendRecv;
+    if (t.direction == jsep::Direction::Inactive) t.direction = jsep::Direction::SendOnly;
+    if (has_ssrc) t.send_ssrcs = {ssrc};
+    if (t.cname.empty()) t.cname = "gst-rtc-" + random_token();
+  } else {
+    jsep::Transceiver t;
+    t.kind = kind;
+    t.direction = jsep::Direction::SendRecv;
+    t.codecs = codecs;
+    t.has_codec_preferences = true;
+    if (has_ssrc) t.send_ssrcs = {ssrc};
+    t.cname = "gst-rtc-" + random_token();
+    t.stream_id = "gst-rtc-" + random_token();
+    t.track_id = "gst-rtc-" + random_token();
+    session_.add_transceiver(std::move(t));
+    sync_transceivers(nullptr);
+    index = session_.transceivers().size() - 1;
+  }
+  GstRtcRtpTransceiver *obj = nullptr;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    sp->transceiver = index;
+    if (*index < transceivers_.size()) obj = GST_RTC_RTP_TRANSCEIVER(gst_object_ref(transceivers_[*index]));
+  }
+  if (obj) {
+    gst_rtc_rtp_transceiver_set_direction(obj,
+                                          session_.transceivers()[*index].direction == jsep::Direction::SendOnly
+                                              ? GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY
+                                              : GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+                                          nullptr);
+    gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(sp->ghost), obj);
+    gst_object_unref(obj);
+  }
+  GST_INFO_OBJECT(bin_, "%s: %s %s/%u on transceiver %zu", GST_PAD_NAME(sp->ghost), kind.c_str(), sp->codec.c_str(),
+                  sp->clock_rate, *index);
+  update_negotiation_needed();
+  start_media_if_ready();
+}
+
+void PeerConnection::apply_media(const jsep::Plan &plan) {
+  media_plans_ = plan.media;
+  std::map<guint32, size_t> by_ssrc;
+  std::map<guint, size_t> by_pt;
+  for (const auto &mp : media_plans_) {
+    if (mp.stopped) continue;
+    for (guint32 ssrc : mp.remote_ssrcs) by_ssrc[ssrc] = mp.transceiver;
+    for (const auto &c : mp.codecs)
+      if (c.payload_type >= 0) by_pt.emplace(static_cast<guint>(c.payload_type), mp.transceiver);
+  }
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    ssrc_transceiver_ = std::move(by_ssrc);
+    pt_transceiver_ = std::move(by_pt);
+  }
+  start_media_if_ready();
+}
+
+void PeerConnection::start_media_if_ready() {
+  for (const auto &mp : media_plans_) {
+    if (mp.stopped) continue;
+    TransportStream *stream = stream_for(mp.transport_mid);
+    if (!stream || !stream->media_ready()) continue;
+    auto &media = media_[mp.transport_mid];
+    if (!media) {
+      MediaStream::Events ev;
+      ev.new_stream = [this](GstPad *pad, guint32 ssrc, guint pt) { new_stream(pad, ssrc, pt); };
+      GError *error = nullptr;
+      media.reset(MediaStream::create(GST_BIN(bin_), mp.transport_mid, stream->dtlsenc(), stream->dtlsdec(),
+                                      settings().latency, ev, &error));
+      if (!media) {
+        GST_ELEMENT_WARNING(bin_, CORE, MISSING_PLUGIN, ("%s", error ? error->message : "no media"), (nullptr));
+        g_clear_error(&error);
+        media_.erase(mp.transport_mid);
+        return;
+      }
+    }
+    // rtpbin's payload type map: every codec negotiated on this transport.
+    std::map<guint, GstCaps *> pt_map;
+    for (const auto &other : media_plans_) {
+      if (other.stopped || other.transport_mid != mp.transport_mid) continue;
+      const auto &ts = session_.transceivers();
+      const std::string kind = other.transceiver < ts.size() ? ts[other.transceiver].kind : "video";
+      for (const auto &c : other.codecs) {
+        if (c.payload_type < 0 || pt_map.count(static_cast<guint>(c.payload_type))) continue;
+        std::string name = c.name;
+        std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+        GstCaps *caps = gst_caps_new_simple("application/x-rtp", "media", G_TYPE_STRING, kind.c_str(),
+                                            "encoding-name", G_TYPE_STRING, name.c_str(), "clock-rate", G_TYPE_INT,
+                                            gint(c.clock_rate), "payload", G_TYPE_INT, c.payload_type, nullptr);
+        if (c.channels)
+          gst_caps_set_simple(caps, "encoding-params", G_TYPE_STRING, std::to_string(*c.channels).c_str(), nullptr);
+        for (const auto &[k, v] : c.parameters) gst_caps_set_simple(caps, k.c_str(), G_TYPE_STRING, v.c_str(), nullptr);
+        pt_map[static_cast<guint>(c.payload_type)] = caps;
+      }
+    }
+    media->set_pt_map(std::move(pt_map));
+    if (!sends(mp.direction)) continue;
+    std::vector<std::shared_ptr<SinkPad>> pads;
+    {
+      std::lock_guard<std::mutex> guard(lock_);
+      pads = sink_pads_;
+    }
+    for (auto &sp : pads)
+      if (sp->transceiver == mp.transceiver && !sp->funnel_pad && !sp->codec.empty())
+        link_sink_pad(*sp, mp, *media);
+  }
+}
+
+void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, MediaStream &media) {
+  int pt = -1;
+  for (const auto &c : mp.codecs) {
+    if (g_ascii_strcasecmp(c.name.c_str(), sp.codec.c_str()) == 0 && c.clock_rate == sp.clock_rate) {
+      pt = c.payload_type;
+      break;
+    }
+  }
+  if (pt < 0) {
+    refuse(GST_RTC_ERROR_OPERATION, std::string(GST_PAD_NAME(sp.ghost)) + ": the negotiated codecs leave out " +
+                                        sp.codec + ": nothing is sent");
+    return;
+  }
+  GstPad *funnel_pad = media.request_send_pad();
+  GstPad *src = gst_element_get_static_pad(sp.ident, "src");
+  if (!funnel_pad || gst_pad_link(src, funnel_pad) != GST_PAD_LINK_OK) {
+    GST_ELEMENT_WARNING(bin_, CORE, NEGOTIATION, ("cannot link %s to the RTP session", GST_PAD_NAME(sp.ghost)),
+                        (nullptr));
+    if (funnel_pad) media.release_send_pad(funnel_pad);
+    gst_object_unref(src);
+    return;
+  }
+  if (pt != sp.caps_pt) {
+    sp.out_pt = pt;
+    sp.pt_probe = gst_pad_add_probe(
+        src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST), rewrite_pt, &sp.out_pt,
+        nullptr);
+  }
+  sp.funnel_pad = funnel_pad;
+  sp.media = &media;
+  if (sp.block_probe) {
+    gst_pad_remove_probe(src, sp.block_probe);
+    sp.block_probe = 0;
+  }
+  gst_object_unref(src);
+  GST_INFO_OBJECT(bin_, "%s sends %s as payload type %d on transport %s", GST_PAD_NAME(sp.ghost), sp.codec.c_str(),
+                  pt, mp.transport_mid.c_str());
+}
+
+void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt) {
+  GstRtcRtpTransceiver *transceiver = nullptr;
+  std::string name;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (closed_) return;
+    std::optional<size_t> index;
+    if (auto it = ssrc_transceiver_.find(ssrc); it != ssrc_transceiver_.end()) index = it->second;
+    if (!index)
+      if (auto it = pt_transceiver_.find(pt); it != pt_transceiver_.end()) index = it->second;
+    if (index && *index < transceivers_.size())
+      transceiver = GST_RTC_RTP_TRANSCEIVER(gst_object_ref(transceivers_[*index]));
+    name = "src_" + std::to_string(next_src_pad_++);
+  }
+  GstPadTemplate *templ = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(bin_), "src_%u");
+  GstPad *ghost = GST_PAD(g_object_new(GST_TYPE_RTC_PEER_BIN_PAD, "name", name.c_str(), "direction", GST_PAD_SRC,
+                                       "template", templ, nullptr));
+  gst_ghost_pad_set_target(GST_GHOST_PAD(ghost), rtpbin_pad);
+  if (transceiver) {
+    gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(ghost), transceiver);
+    gst_object_unref(transceiver);
+  }
+  GST_INFO_OBJECT(bin_, "received stream ssrc %u payload type %u: %s", ssrc, pt, name.c_str());
+  gst_pad_set_active(ghost, TRUE);
+  gst_element_add_pad(GST_ELEMENT(bin_), ghost);  // pad-added: the W3C track event
+}
+
+void PeerConnection::drop_media(const std::string &mid) {
+  auto m = media_.find(mid);
+  if (m == media_.end()) return;
+  std::vector<std::shared_ptr<SinkPad>> pads;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    pads = sink_pads_;
+  }
+  for (auto &sp : pads) {
+    if (sp->media != m->second.get()) continue;
+    GstPad *src = gst_element_get_static_pad(sp->ident, "src");
+    gst_pad_unlink(src, sp->funnel_pad);
+    if (sp->pt_probe) gst_pad_remove_probe(src, sp->pt_probe);
+    sp->pt_probe = 0;
+    sp->block_probe = gst_pad_add_probe(
+        src, GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        hold_data, nullptr, nullptr);
+    gst_object_unref(src);
+    sp->media->release_send_pad(sp->funnel_pad);
+    gst_object_unref(sp->funnel_pad);
+    sp->funnel_pad = nullptr;
+    sp->media = nullptr;
+  }
+  m->second->teardown();
+  media_.erase(m);
+}
+
+void PeerConnection::teardown_media() {
+  std::vector<std::shared_ptr<SinkPad>> pads;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    pads = sink_pads_;
+  }
+  for (auto &sp : pads) {
+    if (sp->funnel_pad && sp->media) sp->media->release_send_pad(sp->funnel_pad);
+    if (sp->funnel_pad) gst_object_unref(sp->funnel_pad);
+    sp->funnel_pad = nullptr;
+    sp->media = nullptr;
+  }
+  for (auto &[mid, media] : media_) media->teardown();
+  media_.clear();
+}
+
+}  // namespace gst_rtc::peer

@@ -1,0 +1,119 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "peer-media.h"
+
+#include <cstdio>
+
+GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
+#define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
+
+namespace gst_rtc::peer {
+
+namespace {
+
+bool link_request(GstElement *src, const char *src_name, bool src_request, GstElement *sink, const char *sink_name) {
+  GstPad *sp = src_request ? gst_element_request_pad_simple(src, src_name) : gst_element_get_static_pad(src, src_name);
+  GstPad *kp = gst_element_request_pad_simple(sink, sink_name);
+  if (!kp) kp = gst_element_get_static_pad(sink, sink_name);
+  const bool ok = sp && kp && gst_pad_link(sp, kp) == GST_PAD_LINK_OK;
+  if (!ok)
+    GST_WARNING("cannot link %s:%s to %s:%s", GST_ELEMENT_NAME(src), src_name, GST_ELEMENT_NAME(sink), sink_name);
+  if (sp) gst_object_unref(sp);
+  if (kp) gst_object_unref(kp);
+  return ok;
+}
+
+}  // namespace
+
+MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement *dtlsenc, GstElement *dtlsdec,
+                                 guint latency_ms, Events events, GError **error) {
+  GstElement *rtpbin = gst_element_factory_make("rtpbin", ("rtpbin-" + mid).c_str());
+  GstElement *funnel = gst_element_factory_make("rtpfunnel", ("rtpfunnel-" + mid).c_str());
+  if (!rtpbin || !funnel) {
+    if (rtpbin) gst_object_unref(gst_object_ref_sink(rtpbin));
+    if (funnel) gst_object_unref(gst_object_ref_sink(funnel));
+    g_set_error_literal(error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+                        "media needs rtpbin and rtpfunnel (gst-plugins-good, rtpmanager)");
+    return nullptr;
+  }
+  auto *self = new MediaStream();
+  self->bin_ = bin;
+  self->events_ = std::move(events);
+  self->rtpbin_ = GST_ELEMENT(gst_object_ref_sink(rtpbin));
+  self->funnel_ = GST_ELEMENT(gst_object_ref_sink(funnel));
+  g_object_set(rtpbin, "latency", latency_ms, nullptr);
+  gst_util_set_object_arg(G_OBJECT(rtpbin), "rtp-profile", "savpf");
+  g_signal_connect(rtpbin, "request-pt-map", G_CALLBACK(on_request_pt_map), self);
+  g_signal_connect(rtpbin, "pad-added", G_CALLBACK(on_pad_added), self);
+  gst_bin_add_many(bin, rtpbin, funnel, nullptr);
+  // One session (0) carries every m-line of the transport.
+  const bool ok = link_request(funnel, "src", false, rtpbin, "send_rtp_sink_0") &&
+                  link_request(rtpbin, "send_rtp_src_0", false, dtlsenc, "rtp_sink_%u") &&
+                  link_request(rtpbin, "send_rtcp_src_0", true, dtlsenc, "rtcp_sink_%u") &&
+                  link_request(dtlsdec, "rtp_src", false, rtpbin, "recv_rtp_sink_0") &&
+                  link_request(dtlsdec, "rtcp_src", false, rtpbin, "recv_rtcp_sink_0");
+  gst_element_sync_state_with_parent(rtpbin);
+  gst_element_sync_state_with_parent(funnel);
+  if (!ok) {
+    g_set_error_literal(error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, "cannot link rtpbin to the transport");
+    delete self;
+    return nullptr;
+  }
+  return self;
+}
+
+MediaStream::~MediaStream() {
+  teardown();
+  std::lock_guard lock(lock_);
+  for (auto &[pt, caps] : pt_map_) gst_caps_unref(caps);
+  pt_map_.clear();
+}
+
+void MediaStream::teardown() {
+  for (GstElement **e : {&rtpbin_, &funnel_}) {
+    if (!*e) continue;
+    gst_element_set_locked_state(*e, TRUE);
+    gst_element_set_state(*e, GST_STATE_NULL);
+    g_signal_handlers_disconnect_by_data(*e, this);
+    if (GST_OBJECT_PARENT(*e) == GST_OBJECT(bin_)) gst_bin_remove(bin_, *e);
+    gst_object_unref(*e);
+    *e = nullptr;
+  }
+}
+
+void MediaStream::set_pt_map(std::map<guint, GstCaps *> caps) {
+  std::lock_guard lock(lock_);
+  for (auto &[pt, c] : pt_map_) gst_caps_unref(c);
+  pt_map_ = std::move(caps);
+}
+
+GstPad *MediaStream::request_send_pad() {
+  return funnel_ ? gst_element_request_pad_simple(funnel_, "sink_%u") : nullptr;
+}
+
+void MediaStream::release_send_pad(GstPad *pad) {
+  if (funnel_) gst_element_release_request_pad(funnel_, pad);
+}
+
+GstCaps *MediaStream::on_request_pt_map(GstElement *, guint, guint pt, gpointer data) {
+  auto *self = static_cast<MediaStream *>(data);
+  std::lock_guard lock(self->lock_);
+  auto it = self->pt_map_.find(pt);
+  if (it == self->pt_map_.end()) {
+    GST_DEBUG("no negotiated codec for payload type %u", pt);
+    return nullptr;
+  }
+  return gst_caps_ref(it->second);
+}
+
+void MediaStream::on_pad_added(GstElement *, GstPad *pad, gpointer data) {
+  auto *self = static_cast<MediaStream *>(data);
+  guint session = 0, ssrc = 0, pt = 0;
+  gchar *name = gst_pad_get_name(pad);
+  const bool rtp = std::sscanf(name, "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) == 3;
+  g_free(name);
+  if (rtp && self->events_.new_stream) self->events_.new_stream(pad, ssrc, pt);
+}
+
+}  // namespace gst_rtc::peer

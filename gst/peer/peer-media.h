@@ -1,0 +1,57 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The RTP side of one transport of an rtcpeerbin: an rtpbin session (one
+ * per transport: BUNDLE puts every m-line in it, as webrtcbin does) with an
+ * rtpfunnel in front of its sender, wired to the transport's
+ * rtcdtlssrtpenc/rtcdtlssrtpdec (RTP and RTCP, rtcp-mux). Received streams
+ * leave rtpbin per SSRC and payload type; the bin turns each into a
+ * `src_%u` pad. gst-plugins-good's rtpbin and rtpfunnel are found by
+ * factory name at run time.
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace gst_rtc::peer {
+
+class MediaStream {
+ public:
+  struct Events {
+    // A received stream appeared (streaming thread): rtpbin's source pad.
+    std::function<void(GstPad *pad, guint32 ssrc, guint pt)> new_stream;
+  };
+  // Makes rtpbin + rtpfunnel in `bin`, linked to the transport's elements.
+  // NULL + error when gst-plugins-good's rtpmanager is missing.
+  static MediaStream *create(GstBin *bin, const std::string &mid, GstElement *dtlsenc, GstElement *dtlsdec,
+                             guint latency_ms, Events events, GError **error);
+  ~MediaStream();
+  MediaStream(const MediaStream &) = delete;
+  MediaStream &operator=(const MediaStream &) = delete;
+
+  // Caps for each negotiated payload type (rtpbin's request-pt-map).
+  void set_pt_map(std::map<guint, GstCaps *> caps);  // takes the caps
+  // A new sink of the funnel for one sending pad's stream.
+  GstPad *request_send_pad();
+  void release_send_pad(GstPad *pad);
+  // Stops and removes the elements.
+  void teardown();
+
+ private:
+  MediaStream() = default;
+  static GstCaps *on_request_pt_map(GstElement *, guint session, guint pt, gpointer data);
+  static void on_pad_added(GstElement *, GstPad *pad, gpointer data);
+
+  GstBin *bin_ = nullptr;  // not owned
+  GstElement *rtpbin_ = nullptr, *funnel_ = nullptr;  // owned refs
+  Events events_;
+  std::mutex lock_;
+  std::map<guint, GstCaps *> pt_map_;  // owned caps
+};
+
+}  // namespace gst_rtc::peer

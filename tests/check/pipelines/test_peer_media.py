@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""Media between two peers in one process: RTP linked into `sink_%u`
+pads (webrtcbin's application/x-rtp form) leaves the other peer on a
+`src_%u` pad (pad-added, the W3C track event) and is decoded there.
+
+Runs against rtcpeerbin (default) or, to validate the tests themselves,
+GST_RTC_PEER_ELEMENT=webrtcbin.
+"""
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_harness import Gst, PeerTestCase, have_element, main, wait_until  # noqa: E402
+
+NEEDED = ('videotestsrc', 'vp8enc', 'rtpvp8pay', 'rtpvp8depay', 'vp8dec', 'audiotestsrc', 'opusenc',
+          'rtpopuspay', 'rtpopusdepay', 'opusdec')
+
+
+class Receiver:
+    """Decodes whatever a peer's src pads carry; counts frames per media."""
+
+    def __init__(self, pr, peer):
+        self.pr = pr
+        self.frames = {'video': 0, 'audio': 0}
+        self.pads = []
+        self.lock = threading.Lock()
+        peer.el.connect('pad-added', self._on_pad)
+
+    def _on_pad(self, el, pad):
+        if pad.get_direction() != Gst.PadDirection.SRC:
+            return
+        caps = pad.get_current_caps() or pad.query_caps(None)
+        s = caps.get_structure(0)
+        media = s.get_string('media')
+        enc = (s.get_string('encoding-name') or '').upper()
+        with self.lock:
+            self.pads.append((pad, media, enc))
+        chain = {'VP8': 'rtpvp8depay ! vp8dec', 'OPUS': 'rtpopusdepay ! opusdec'}.get(enc)
+        if not chain:
+            return
+        sink = Gst.parse_bin_from_description(f'queue ! {chain} ! fakesink name=sink signal-handoffs=true', True)
+        sink.get_by_name('sink').connect('handoff', lambda *_: self._count(media))
+        self.pr.pipeline.add(sink)
+        sink.sync_state_with_parent()
+        pad.link(sink.get_static_pad('sink'))
+
+    def _count(self, media):
+        with self.lock:
+            self.frames[media] += 1
+
+
+def add_source(pr, peer, description):
+    src = Gst.parse_bin_from_description(description, True)
+    pr.pipeline.add(src)
+    sink = peer.el.request_pad_simple('sink_%u')
+    assert src.get_static_pad('src').link(sink) == Gst.PadLinkReturn.OK
+    src.sync_state_with_parent()
+    return sink
+
+
+VIDEO = 'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! ' \
+        'vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96'
+AUDIO = 'audiotestsrc is-live=true wave=sine ! opusenc ! rtpopuspay pt=111'
+
+
+class Media(PeerTestCase):
+    def setUp(self):
+        super().setUp()
+        missing = [e for e in NEEDED if not have_element(e)]
+        if missing:
+            self.skipTest(f'missing GStreamer elements: {missing}')
+
+    def transceiver_of(self, pad):
+        """The pad's caps arrived (what an offer is made from) and it has
+        its transceiver."""
+        wait_until(pad.has_current_caps, what=f'caps on {pad.get_name()}')
+        return wait_until(lambda: pad.get_property('transceiver'), what=f'{pad.get_name()} transceiver')
+
+    def test_video_from_offerer_is_decoded(self):
+        pr = self.pair()
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, VIDEO)
+        self.transceiver_of(pad)
+        offer, answer = pr.negotiate('a')
+        self.assertIn('m=video', offer)
+        self.assertIn('VP8/90000', offer)
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 15, what='15 decoded video frames on b')
+        pad_b, media, enc = rx.pads[0]
+        self.assertEqual((media, enc), ('video', 'VP8'))
+        self.assertIsNotNone(pad_b.get_property('transceiver'), 'src pad has its transceiver')
+        self.assertEqual(pr.bus_errors, [])
+
+    def test_audio_and_video_both_ways(self):
+        pr = self.pair()
+        rx_a, rx_b = Receiver(pr, pr.a), Receiver(pr, pr.b)
+        for pad in (add_source(pr, pr.a, VIDEO), add_source(pr, pr.a, AUDIO)):
+            self.transceiver_of(pad)
+        offer, _ = pr.negotiate('a')
+        self.assertIn('m=audio', offer)
+        # The answerer's own pads take the transceivers the offer made.
+        for pad in (add_source(pr, pr.b, VIDEO), add_source(pr, pr.b, AUDIO)):
+            self.transceiver_of(pad)
+        pr.negotiate('b')
+        pr.wait_connected()
+        wait_until(lambda: rx_b.frames['video'] >= 15 and rx_b.frames['audio'] >= 15,
+                   what=f'video and audio decoded on b ({rx_b.frames})')
+        wait_until(lambda: rx_a.frames['video'] >= 15 and rx_a.frames['audio'] >= 15,
+                   what=f'video and audio decoded on a ({rx_a.frames})')
+        self.assertEqual(pr.bus_errors, [])
+
+
+if __name__ == '__main__':
+    main()
