@@ -65,6 +65,10 @@ AUDIO = 'audiotestsrc is-live=true wave=sine ! opusenc ! rtpopuspay pt=111'
 
 
 class Media(PeerTestCase):
+    # Pair() arguments: the interop suite runs these tests with webrtcbin on
+    # one side (tests/check/interop/test_peer_media_webrtcbin.py).
+    PAIR = {}
+
     def setUp(self):
         super().setUp()
         missing = [e for e in NEEDED if not have_element(e)]
@@ -78,7 +82,7 @@ class Media(PeerTestCase):
         return wait_until(lambda: pad.get_property('transceiver'), what=f'{pad.get_name()} transceiver')
 
     def test_video_from_offerer_is_decoded(self):
-        pr = self.pair()
+        pr = self.pair(**self.PAIR)
         rx = Receiver(pr, pr.b)
         pad = add_source(pr, pr.a, VIDEO)
         self.transceiver_of(pad)
@@ -93,7 +97,7 @@ class Media(PeerTestCase):
         self.assertEqual(pr.bus_errors, [])
 
     def test_audio_and_video_both_ways(self):
-        pr = self.pair()
+        pr = self.pair(**self.PAIR)
         rx_a, rx_b = Receiver(pr, pr.a), Receiver(pr, pr.b)
         for pad in (add_source(pr, pr.a, VIDEO), add_source(pr, pr.a, AUDIO)):
             self.transceiver_of(pad)
@@ -108,6 +112,24 @@ class Media(PeerTestCase):
                    what=f'video and audio decoded on b ({rx_b.frames})')
         wait_until(lambda: rx_a.frames['video'] >= 15 and rx_a.frames['audio'] >= 15,
                    what=f'video and audio decoded on a ({rx_a.frames})')
+        self.assertEqual(pr.bus_errors, [])
+
+
+    def test_both_send_from_the_start(self):
+        """Both link their sources before the first offer: the answerer's
+        pads take the m-lines of the offer (sendrecv both ways)."""
+        pr = self.pair(**self.PAIR)
+        rx_a, rx_b = Receiver(pr, pr.a), Receiver(pr, pr.b)
+        for peer in (pr.a, pr.b):
+            for pad in (add_source(pr, peer, VIDEO), add_source(pr, peer, AUDIO)):
+                self.transceiver_of(pad)
+        offer, answer = pr.negotiate('a')
+        self.assertEqual(offer.count('m='), 2, 'one m-line per kind, not one per pad and side')
+        self.assertEqual(answer.count('a=sendrecv'), 2)
+        pr.wait_connected()
+        for rx, name in ((rx_a, 'a'), (rx_b, 'b')):
+            wait_until(lambda: rx.frames['video'] >= 15 and rx.frames['audio'] >= 15,
+                       what=f'video and audio decoded on {name} ({rx.frames})')
         self.assertEqual(pr.bus_errors, [])
 
 

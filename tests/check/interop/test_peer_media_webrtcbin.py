@@ -1,0 +1,39 @@
+#!/usr/bin/python3
+"""Media between rtcpeerbin and gst-plugins-bad's webrtcbin in one process:
+the peer-media tests (tests/check/pipelines/test_peer_media.py: VP8 from the
+offerer decoded; VP8 + Opus both ways after a renegotiation the other side
+offers) with rtcpeerbin offering first, then webrtcbin offering first.
+"""
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'pipelines'))
+from peer_harness import have_element, main  # noqa: E402
+from test_peer_media import Media  # noqa: E402
+
+OURS = os.environ.get('GST_RTC_PEER_ELEMENT', 'rtcpeerbin')
+
+
+@unittest.skipUnless(have_element('webrtcbin'), 'needs webrtcbin (gstreamer1.0-plugins-bad)')
+class OursOffersFirst(Media):
+    PAIR = {'factory_a': OURS, 'factory_b': 'webrtcbin'}
+
+
+@unittest.skipUnless(have_element('webrtcbin'), 'needs webrtcbin (gstreamer1.0-plugins-bad)')
+class WebrtcbinOffersFirst(Media):
+    PAIR = {'factory_a': 'webrtcbin', 'factory_b': OURS}
+
+    def test_audio_and_video_both_ways(self):
+        # Our re-offer turns webrtcbin's recvonly answer into sendrecv, which
+        # webrtcbin 1.22 refuses as answerer ("transceiver direction changes
+        # are not implemented"): its gap. Sending both ways from the start is
+        # test_both_send_from_the_start.
+        self.skipTest('webrtcbin 1.22 cannot change a transceiver direction in renegotiation')
+
+
+del Media  # run only the two pairings here
+
+if __name__ == '__main__':
+    main()
