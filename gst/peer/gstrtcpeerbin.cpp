@@ -188,8 +188,12 @@ void gst_rtc_peer_bin_pad_set_transceiver(GstRtcPeerBinPad *pad, GstRtcRtpTransc
   g_object_notify(G_OBJECT(pad), "transceiver");
 }
 
-static GstStaticPadTemplate sink_template =
-    GST_STATIC_PAD_TEMPLATE("sink_%u", GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS("application/x-rtp"));
+// RTP from an application's payloader, or encoded media that the bin
+// payloads itself with rtcpay (the rtcrtp plugin).
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
+    "sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS("application/x-rtp; video/x-h264; video/x-h265; video/x-vp8; video/x-vp9; video/x-av1; "
+                    "audio/x-opus; audio/x-mulaw; audio/x-alaw"));
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE("src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS("application/x-rtp"));
 

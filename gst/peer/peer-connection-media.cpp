@@ -24,8 +24,13 @@ namespace gst_rtc::peer {
 struct PeerConnection::SinkPad {
   GstPad *ghost = nullptr;      // owned ref
   GstElement *ident = nullptr;  // owned ref
-  gulong block_probe = 0;
+  gulong block_probe = 0;  // on tail()'s src pad
   gulong pt_probe = 0;
+  // rtcpay, inserted after the identity when the caps are encoded media
+  // (owned ref; streaming thread, before the transceiver exists).
+  GstElement *pay = nullptr;
+  guint32 pay_ssrc = 0;
+  GstElement *tail() const { return pay ? pay : ident; }
   std::optional<size_t> transceiver;
   std::string codec;  // encoding-name from the caps
   guint clock_rate = 0;
@@ -36,6 +41,7 @@ struct PeerConnection::SinkPad {
 
   ~SinkPad() {
     if (funnel_pad) gst_object_unref(funnel_pad);
+    if (pay) gst_object_unref(pay);
     if (ident) gst_object_unref(ident);
     if (ghost) gst_object_unref(ghost);
   }
@@ -87,6 +93,43 @@ std::string random_token() {
 
 }  // namespace
 
+// Encoded media on a sink pad: an rtcpay (the rtcrtp plugin, by factory
+// name) goes between the identity and the RTP session, and the hold moves to
+// its output. Runs in the streaming thread, on the caps event, before the
+// caps leave the identity.
+bool PeerConnection::insert_payloader(SinkPad &sp) {
+  GstElement *pay = gst_element_factory_make("rtcpay", nullptr);
+  if (!pay) {
+    refuse(GST_RTC_ERROR_OPERATION, std::string(GST_PAD_NAME(sp.ghost)) +
+                                        ": encoded media needs rtcpay (the rtcrtp plugin); link application/x-rtp");
+    return false;
+  }
+  sp.pay = GST_ELEMENT(gst_object_ref_sink(pay));
+  guint32 ssrc = 0;
+  while (ssrc == 0) ssrc = g_random_int();
+  sp.pay_ssrc = ssrc;
+  g_object_set(pay, "ssrc", ssrc, nullptr);
+  gst_bin_add(GST_BIN(bin_), pay);
+  GstPad *ident_src = gst_element_get_static_pad(sp.ident, "src");
+  GstPad *pay_sink = gst_element_get_static_pad(pay, "sink");
+  GstPad *pay_src = gst_element_get_static_pad(pay, "src");
+  const gulong hold = gst_pad_add_probe(
+      pay_src, GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+      hold_data, nullptr, nullptr);
+  gst_element_sync_state_with_parent(pay);
+  const bool ok = gst_pad_link(ident_src, pay_sink) == GST_PAD_LINK_OK;
+  if (ok) {
+    if (sp.block_probe) gst_pad_remove_probe(ident_src, sp.block_probe);
+    sp.block_probe = hold;
+  } else {
+    gst_pad_remove_probe(pay_src, hold);
+  }
+  gst_object_unref(ident_src);
+  gst_object_unref(pay_sink);
+  gst_object_unref(pay_src);
+  return ok;
+}
+
 GstPad *PeerConnection::request_sink_pad(GstPadTemplate *templ, const gchar *name, const GstCaps *caps) {
   GstElement *ident = gst_element_factory_make("identity", nullptr);
   if (!ident) return nullptr;
@@ -124,8 +167,11 @@ GstPad *PeerConnection::request_sink_pad(GstPadTemplate *templ, const gchar *nam
         if (!pad) return GST_PAD_PROBE_OK;
         GstCaps *caps = nullptr;
         gst_event_parse_caps(ev, &caps);
-        GstCaps *copy = gst_caps_copy(caps);
         PeerConnection *pc = watch->pc;
+        const GstStructure *st = gst_caps_get_size(caps) > 0 ? gst_caps_get_structure(caps, 0) : nullptr;
+        if (st && !gst_structure_has_name(st, "application/x-rtp") && !pad->pay) pc->insert_payloader(*pad);
+        GstCaps *copy = gst_caps_copy(caps);
+        if (pad->pay && pad->pay_ssrc) gst_caps_set_simple(copy, "ssrc", G_TYPE_UINT, pad->pay_ssrc, nullptr);
         pc->ops_.post([pc, pad, copy] { pc->sink_caps(pad, copy); });
         return GST_PAD_PROBE_OK;
       },
@@ -166,12 +212,17 @@ void PeerConnection::release_sink_pad(GstPad *pad) {
   ops_.run_sync([&] {
     if (sp->funnel_pad && sp->media) sp->media->release_send_pad(sp->funnel_pad);
   });
-  gst_element_set_locked_state(sp->ident, TRUE);
-  gst_element_set_state(sp->ident, GST_STATE_NULL);
-  if (GST_OBJECT_PARENT(sp->ident) == GST_OBJECT(bin_)) gst_bin_remove(GST_BIN(bin_), sp->ident);
+  for (GstElement *e : {sp->ident, sp->pay}) {
+    if (!e) continue;
+    gst_element_set_locked_state(e, TRUE);
+    gst_element_set_state(e, GST_STATE_NULL);
+    if (GST_OBJECT_PARENT(e) == GST_OBJECT(bin_)) gst_bin_remove(GST_BIN(bin_), e);
+  }
   if (sp->funnel_pad) gst_object_unref(sp->funnel_pad);
+  if (sp->pay) gst_object_unref(sp->pay);
   gst_object_unref(sp->ident);
   gst_object_unref(sp->ghost);
+  sp->pay = nullptr;
   sp->funnel_pad = nullptr;
   sp->ident = nullptr;
   sp->ghost = nullptr;
@@ -334,7 +385,10 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
     return;
   }
   GstPad *funnel_pad = media.request_send_pad();
-  GstPad *src = gst_element_get_static_pad(sp.ident, "src");
+  GstPad *src = gst_element_get_static_pad(sp.tail(), "src");
+  // rtcpay writes the negotiated number itself; RTP from the app is
+  // rewritten when the answer chose another.
+  if (sp.pay) g_object_set(sp.pay, "pt", pt, nullptr);
   if (!funnel_pad || gst_pad_link(src, funnel_pad) != GST_PAD_LINK_OK) {
     GST_ELEMENT_WARNING(bin_, CORE, NEGOTIATION, ("cannot link %s to the RTP session", GST_PAD_NAME(sp.ghost)),
                         (nullptr));
@@ -342,7 +396,7 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
     gst_object_unref(src);
     return;
   }
-  if (pt != sp.caps_pt) {
+  if (!sp.pay && pt != sp.caps_pt) {
     sp.out_pt = pt;
     sp.pt_probe = gst_pad_add_probe(
         src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST), rewrite_pt, &sp.out_pt,
@@ -396,7 +450,7 @@ void PeerConnection::drop_media(const std::string &mid) {
   }
   for (auto &sp : pads) {
     if (sp->media != m->second.get()) continue;
-    GstPad *src = gst_element_get_static_pad(sp->ident, "src");
+    GstPad *src = gst_element_get_static_pad(sp->tail(), "src");
     gst_pad_unlink(src, sp->funnel_pad);
     if (sp->pt_probe) gst_pad_remove_probe(src, sp->pt_probe);
     sp->pt_probe = 0;

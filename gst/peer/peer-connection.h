@@ -142,6 +142,7 @@ class PeerConnection {
   void apply_media(const jsep::Plan &plan);
   void start_media_if_ready();
   void link_sink_pad(SinkPad &pad, const jsep::MediaPlan &mp, MediaStream &media);
+  bool insert_payloader(SinkPad &pad);  // streaming thread
   void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt);  // streaming thread
   void teardown_media();
   // The transport `mid` goes away: its RTP session too; pads that sent into

@@ -36,7 +36,8 @@ class Receiver:
         enc = (s.get_string('encoding-name') or '').upper()
         with self.lock:
             self.pads.append((pad, media, enc))
-        chain = {'VP8': 'rtpvp8depay ! vp8dec', 'OPUS': 'rtpopusdepay ! opusdec'}.get(enc)
+        chain = {'VP8': 'rtpvp8depay ! vp8dec', 'OPUS': 'rtpopusdepay ! opusdec',
+                 'H264': 'rtph264depay ! avdec_h264'}.get(enc)
         if not chain:
             return
         sink = Gst.parse_bin_from_description(f'queue ! {chain} ! fakesink name=sink signal-handoffs=true', True)
@@ -130,6 +131,53 @@ class Media(PeerTestCase):
         for rx, name in ((rx_a, 'a'), (rx_b, 'b')):
             wait_until(lambda: rx.frames['video'] >= 15 and rx.frames['audio'] >= 15,
                        what=f'video and audio decoded on {name} ({rx.frames})')
+        self.assertEqual(pr.bus_errors, [])
+
+
+    def test_encoded_media_is_payloaded_inside(self):
+        """vp8enc and opusenc straight into sink pads: the bin payloads them
+        (rtcpay) and the other side decodes both."""
+        factories = (self.PAIR.get('factory_a'), self.PAIR.get('factory_b'))
+        if 'webrtcbin' in factories or os.environ.get('GST_RTC_PEER_ELEMENT', 'rtcpeerbin') != 'rtcpeerbin':
+            self.skipTest('webrtcbin takes only application/x-rtp')
+        if not have_element('rtcpay'):
+            self.skipTest('rtcpay (the rtcrtp plugin) not built')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        for enc in (VIDEO.rsplit(' ! ', 1)[0], AUDIO.rsplit(' ! ', 1)[0]):
+            pad = add_source(pr, pr.a, enc)
+            self.transceiver_of(pad)
+            self.assertNotEqual(pad.get_current_caps().get_structure(0).get_name(), 'application/x-rtp')
+        offer, _ = pr.negotiate('a')
+        self.assertIn('VP8/90000', offer)
+        self.assertIn('opus/48000', offer)
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 15 and rx.frames['audio'] >= 15,
+                   what=f'video and audio decoded on b ({rx.frames})')
+        self.assertEqual(pr.bus_errors, [])
+
+
+    def test_h264_from_x264enc_straight_into_the_bin(self):
+        """x264enc's video/x-h264 linked without a payloader (the camera
+        case: any encoder, hardware ones included): decoded on the far side,
+        SPS/PPS repeated before keyframes so decoding starts at once."""
+        factories = (self.PAIR.get('factory_a'), self.PAIR.get('factory_b'))
+        if 'webrtcbin' in factories or os.environ.get('GST_RTC_PEER_ELEMENT', 'rtcpeerbin') != 'rtcpeerbin':
+            self.skipTest('webrtcbin takes only application/x-rtp')
+        missing = [e for e in ('rtcpay', 'x264enc', 'rtph264depay', 'avdec_h264') if not have_element(e)]
+        if missing:
+            self.skipTest(f'missing {missing}')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, 'videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=30/1 ! '
+                                   'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30')
+        self.transceiver_of(pad)
+        offer, _ = pr.negotiate('a')
+        self.assertIn('H264/90000', offer)
+        self.assertIn('packetization-mode=1', offer)
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 15, what=f'H.264 decoded on b ({rx.frames})')
+        self.assertEqual([e for _, _, e in rx.pads], ['H264'])
         self.assertEqual(pr.bus_errors, [])
 
 
