@@ -11,7 +11,7 @@ BUILD = os.environ.get('GST_RTC_BUILD_ROOT', '.')
 FORBIDDEN = re.compile(r'lib(gstwebrtc|gstsctp|gstwebrtcnice)-1\.0')
 # Our plugins (gst-plugins-bad has libgstwebrtc.so, libgstdtls.so,
 # libgstsrtp.so, libgstsctp.so, libgstnice.so: names and symbols must differ).
-PLUGINS = ('rtcice', 'rtcdtls', 'rtcsctp')
+PLUGINS = ('rtcice', 'rtcdtls', 'rtcsctp', 'rtcpeer', 'rtcrtp')
 
 
 def elf_files():
