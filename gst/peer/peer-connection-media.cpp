@@ -355,6 +355,13 @@ void PeerConnection::start_media_if_ready() {
         if (c.channels)
           gst_caps_set_simple(caps, "encoding-params", G_TYPE_STRING, std::to_string(*c.channels).c_str(), nullptr);
         for (const auto &[k, v] : c.parameters) gst_caps_set_simple(caps, k.c_str(), G_TYPE_STRING, v.c_str(), nullptr);
+        // rtpsession reads the negotiated feedback from these fields: a
+        // decoder's key unit request becomes a PLI (or FIR), NACKs are sent
+        // only when agreed.
+        for (const auto &fb : c.rtcp_fb) {
+          std::string field = "rtcp-fb-" + fb.type + (fb.subtype.empty() ? "" : "-" + fb.subtype);
+          gst_caps_set_simple(caps, field.c_str(), G_TYPE_BOOLEAN, TRUE, nullptr);
+        }
         pt_map[static_cast<guint>(c.payload_type)] = caps;
       }
     }

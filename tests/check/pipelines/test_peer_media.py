@@ -24,6 +24,7 @@ class Receiver:
         self.pr = pr
         self.frames = {'video': 0, 'audio': 0}
         self.pads = []
+        self.sinks = []  # (media, decoding bin)
         self.lock = threading.Lock()
         peer.el.connect('pad-added', self._on_pad)
 
@@ -42,6 +43,8 @@ class Receiver:
             return
         sink = Gst.parse_bin_from_description(f'queue ! {chain} ! fakesink name=sink signal-handoffs=true', True)
         sink.get_by_name('sink').connect('handoff', lambda *_: self._count(media))
+        with self.lock:
+            self.sinks.append((media, sink))
         self.pr.pipeline.add(sink)
         sink.sync_state_with_parent()
         pad.link(sink.get_static_pad('sink'))
@@ -179,6 +182,35 @@ class Media(PeerTestCase):
         wait_until(lambda: rx.frames['video'] >= 15, what=f'H.264 decoded on b ({rx.frames})')
         self.assertEqual([e for _, _, e in rx.pads], ['H264'])
         self.assertEqual(pr.bus_errors, [])
+
+
+    def test_keyframe_request_reaches_the_encoder(self):
+        """A receiver's key unit request (what a decoder sends on loss)
+        travels as RTCP PLI and reaches the sender's encoder as a
+        GstForceKeyUnit event."""
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
+        self.transceiver_of(pad)
+        enc = pad.get_peer().get_parent_element().get_by_name('enc')
+        requests = []
+
+        def upstream(_pad, info):
+            ev = info.get_event()
+            s = ev.get_structure()
+            if ev.type == Gst.EventType.CUSTOM_UPSTREAM and s and s.get_name() == 'GstForceKeyUnit':
+                requests.append(s.to_string())
+            return Gst.PadProbeReturn.OK
+
+        enc.get_static_pad('src').add_probe(Gst.PadProbeType.EVENT_UPSTREAM, upstream)
+        pr.negotiate('a')
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 5 and rx.sinks, what='video flowing')
+        before = len(requests)
+        ask = Gst.Event.new_custom(Gst.EventType.CUSTOM_UPSTREAM,
+                                   Gst.Structure.new_from_string('GstForceKeyUnit, all-headers=(boolean)true'))
+        self.assertTrue(rx.sinks[0][1].get_static_pad('sink').push_event(ask))
+        wait_until(lambda: len(requests) > before, what='GstForceKeyUnit at the encoder')
 
 
 if __name__ == '__main__':
