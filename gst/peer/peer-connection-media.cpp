@@ -302,8 +302,41 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
   start_media_if_ready();
 }
 
+void PeerConnection::remove_src_pads(size_t transceiver) {
+  std::vector<GstPad *> gone;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    for (auto it = src_pads_.begin(); it != src_pads_.end();) {
+      if (it->second != transceiver) {
+        ++it;
+        continue;
+      }
+      gone.push_back(it->first);
+      it = src_pads_.erase(it);
+    }
+  }
+  for (GstPad *pad : gone) {
+    GST_INFO_OBJECT(bin_, "%s: transceiver %zu stopped receiving", GST_PAD_NAME(pad), transceiver);
+    gst_pad_set_active(pad, FALSE);
+    gst_element_remove_pad(GST_ELEMENT(bin_), pad);
+    gst_object_unref(pad);
+  }
+}
+
 void PeerConnection::apply_media(const jsep::Plan &plan) {
   media_plans_ = plan.media;
+  // A stopped transceiver, or one the remote no longer sends on, loses its
+  // src pads (W3C: the track ends).
+  for (const auto &mp : media_plans_)
+    if (mp.stopped || mp.receiving_ended) remove_src_pads(mp.transceiver);
+  std::vector<std::shared_ptr<SinkPad>> pads;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    pads = sink_pads_;
+  }
+  for (const auto &mp : media_plans_)
+    for (auto &sp : pads)
+      if (sp->transceiver == mp.transceiver && (mp.stopped || !sends(mp.direction))) unlink_sink_pad(*sp, !mp.stopped);
   std::map<guint32, size_t> by_ssrc;
   std::map<guint, size_t> by_pt;
   for (const auto &mp : media_plans_) {
@@ -423,10 +456,10 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
 void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt) {
   GstRtcRtpTransceiver *transceiver = nullptr;
   std::string name;
+  std::optional<size_t> index;
   {
     std::lock_guard<std::mutex> guard(lock_);
     if (closed_) return;
-    std::optional<size_t> index;
     if (auto it = ssrc_transceiver_.find(ssrc); it != ssrc_transceiver_.end()) index = it->second;
     if (!index)
       if (auto it = pt_transceiver_.find(pt); it != pt_transceiver_.end()) index = it->second;
@@ -443,8 +476,32 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt) {
     gst_object_unref(transceiver);
   }
   GST_INFO_OBJECT(bin_, "received stream ssrc %u payload type %u: %s", ssrc, pt, name.c_str());
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    src_pads_.emplace_back(GST_PAD(gst_object_ref(ghost)), index);
+  }
   gst_pad_set_active(ghost, TRUE);
   gst_element_add_pad(GST_ELEMENT(bin_), ghost);  // pad-added: the W3C track event
+}
+
+void PeerConnection::unlink_sink_pad(SinkPad &sp, bool hold) {
+  if (!sp.funnel_pad) return;
+  GstPad *src = gst_element_get_static_pad(sp.tail(), "src");
+  gst_pad_unlink(src, sp.funnel_pad);
+  if (sp.pt_probe) gst_pad_remove_probe(src, sp.pt_probe);
+  sp.pt_probe = 0;
+  // Held again until linked to the next session, or dropped for good (a
+  // stopped transceiver sends nothing more; its source must not block).
+  sp.block_probe = gst_pad_add_probe(
+      src,
+      GstPadProbeType((hold ? GST_PAD_PROBE_TYPE_BLOCK : GST_PAD_PROBE_TYPE_INVALID) | GST_PAD_PROBE_TYPE_BUFFER |
+                      GST_PAD_PROBE_TYPE_BUFFER_LIST),
+      hold ? hold_data : [](GstPad *, GstPadProbeInfo *, gpointer) { return GST_PAD_PROBE_DROP; }, nullptr, nullptr);
+  gst_object_unref(src);
+  sp.media->release_send_pad(sp.funnel_pad);
+  gst_object_unref(sp.funnel_pad);
+  sp.funnel_pad = nullptr;
+  sp.media = nullptr;
 }
 
 void PeerConnection::drop_media(const std::string &mid) {
@@ -455,26 +512,18 @@ void PeerConnection::drop_media(const std::string &mid) {
     std::lock_guard<std::mutex> guard(lock_);
     pads = sink_pads_;
   }
-  for (auto &sp : pads) {
-    if (sp->media != m->second.get()) continue;
-    GstPad *src = gst_element_get_static_pad(sp->tail(), "src");
-    gst_pad_unlink(src, sp->funnel_pad);
-    if (sp->pt_probe) gst_pad_remove_probe(src, sp->pt_probe);
-    sp->pt_probe = 0;
-    sp->block_probe = gst_pad_add_probe(
-        src, GstPadProbeType(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-        hold_data, nullptr, nullptr);
-    gst_object_unref(src);
-    sp->media->release_send_pad(sp->funnel_pad);
-    gst_object_unref(sp->funnel_pad);
-    sp->funnel_pad = nullptr;
-    sp->media = nullptr;
-  }
+  for (auto &sp : pads)
+    if (sp->media == m->second.get()) unlink_sink_pad(*sp, true);
   m->second->teardown();
   media_.erase(m);
 }
 
 void PeerConnection::teardown_media() {
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    for (auto &[pad, t] : src_pads_) gst_object_unref(pad);
+    src_pads_.clear();
+  }
   std::vector<std::shared_ptr<SinkPad>> pads;
   {
     std::lock_guard<std::mutex> guard(lock_);

@@ -145,6 +145,8 @@ class PeerConnection {
   bool insert_payloader(SinkPad &pad);  // streaming thread
   void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt);  // streaming thread
   void teardown_media();
+  void remove_src_pads(size_t transceiver);
+  void unlink_sink_pad(SinkPad &pad, bool hold);
   // The transport `mid` goes away: its RTP session too; pads that sent into
   // it link again with the next plan (to the transport bundling them).
   void drop_media(const std::string &mid);
@@ -184,6 +186,8 @@ class PeerConnection {
   // belongs to, from the last applied plan.
   std::map<guint32, size_t> ssrc_transceiver_;
   std::map<guint, size_t> pt_transceiver_;
+  // The src_%u pads made so far (owned refs) and their transceiver.
+  std::vector<std::pair<GstPad *, std::optional<size_t>>> src_pads_;
 
   // On the chain only.
   std::vector<jsep::MediaPlan> media_plans_;

@@ -20,6 +20,12 @@ OURS = os.environ.get('GST_RTC_PEER_ELEMENT', 'rtcpeerbin')
 class OursOffersFirst(Media):
     PAIR = {'factory_a': OURS, 'factory_b': 'webrtcbin'}
 
+    def test_stopped_transceiver_removes_the_far_pad(self):
+        # webrtcbin 1.22 takes our offer with the stopped (port 0) m-line but
+        # fails its own answer to it: "Fingerprint in media 1 differs from
+        # previous fingerprint" in its set-local-description.
+        self.skipTest('webrtcbin 1.22 fails its own answer to a stopped m-line')
+
 
 @unittest.skipUnless(have_element('webrtcbin'), 'needs webrtcbin (gstreamer1.0-plugins-bad)')
 class WebrtcbinOffersFirst(Media):

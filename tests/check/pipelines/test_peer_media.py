@@ -11,7 +11,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_harness import Gst, PeerTestCase, have_element, main, wait_until  # noqa: E402
+from peer_harness import GObject, Gst, PeerTestCase, have_element, main, wait_until  # noqa: E402
 
 NEEDED = ('videotestsrc', 'vp8enc', 'rtpvp8pay', 'rtpvp8depay', 'vp8dec', 'audiotestsrc', 'opusenc',
           'rtpopuspay', 'rtpopusdepay', 'opusdec')
@@ -183,6 +183,33 @@ class Media(PeerTestCase):
         self.assertEqual([e for _, _, e in rx.pads], ['H264'])
         self.assertEqual(pr.bus_errors, [])
 
+
+    def test_stopped_transceiver_removes_the_far_pad(self):
+        """W3C stop() on the sender's video transceiver: after the next
+        negotiation the receiver's video pad is removed (the track ends)
+        and the audio keeps flowing."""
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        removed = []
+        pr.b.el.connect('pad-removed', lambda _el, pad: removed.append(pad.get_name()))
+        video = add_source(pr, pr.a, VIDEO)
+        self.transceiver_of(video)
+        self.transceiver_of(add_source(pr, pr.a, AUDIO))
+        pr.negotiate('a')
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 5 and rx.frames['audio'] >= 5 and len(rx.pads) == 2,
+                   what=f'both streams on b ({rx.frames})')
+        transceiver = video.get_property('transceiver')
+        if GObject.signal_lookup('stop', transceiver) == 0:
+            self.skipTest(f'{type(transceiver).__name__} has no stop()')
+        transceiver.emit('stop')
+        offer, answer = pr.negotiate('a')
+        self.assertIn('m=video 0 ', offer, 'the stopped m-line is rejected')
+        video_pad = next(p.get_name() for p, media, _ in rx.pads if media == 'video')
+        wait_until(lambda: video_pad in removed, what=f'{video_pad} removed on b')
+        audio_before = rx.frames['audio']
+        wait_until(lambda: rx.frames['audio'] >= audio_before + 10, what='audio still flowing')
+        self.assertEqual(pr.bus_errors, [])
 
     def test_keyframe_request_reaches_the_encoder(self):
         """A receiver's key unit request (what a decoder sends on loss)

@@ -171,6 +171,10 @@ Result<SessionDescription> Session::create_offer(const OfferOptions &opts) {
         sdp.media.push_back(rejected_media(like));
       }
       sdp.media.back().mid = l.mid;
+      // webrtcbin 1.22 reads the fingerprint of every m-line, rejected ones
+      // included ("No fingerprint lines in sdp for media N"): they carry
+      // the transport attributes too, which other peers ignore on port 0.
+      add_transport_attributes(sdp.media.back(), config_, Setup::ActPass, config_.trickle);
       continue;
     }
     bool bundle_only = config_.bundle_policy == BundlePolicy::MaxBundle && initial && tag && i != *tag;
