@@ -87,6 +87,15 @@ bool sends(jsep::Direction d) {
   return d == jsep::Direction::SendRecv || d == jsep::Direction::SendOnly;
 }
 
+// Video sends its retransmissions on an SSRC of their own (RFC 4588
+// SSRC-multiplexed, a=ssrc-group:FID).
+std::vector<std::uint32_t> with_rtx_ssrc(const std::string &kind, guint32 ssrc) {
+  if (kind != "video") return {ssrc};
+  guint32 rtx = 0;
+  while (rtx == 0 || rtx == ssrc) rtx = g_random_int();
+  return {ssrc, rtx};
+}
+
 std::string random_token() {
   return std::to_string(g_random_int()) + std::to_string(g_random_int());
 }
@@ -265,7 +274,7 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     auto &t = ts[*index];
     if (t.direction == jsep::Direction::RecvOnly) t.direction = jsep::Direction::SendRecv;
     if (t.direction == jsep::Direction::Inactive) t.direction = jsep::Direction::SendOnly;
-    if (has_ssrc) t.send_ssrcs = {ssrc};
+    if (has_ssrc) t.send_ssrcs = with_rtx_ssrc(kind, ssrc);
     if (t.cname.empty()) t.cname = "gst-rtc-" + random_token();
   } else {
     jsep::Transceiver t;
@@ -273,7 +282,7 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     t.direction = jsep::Direction::SendRecv;
     t.codecs = codecs;
     t.has_codec_preferences = true;
-    if (has_ssrc) t.send_ssrcs = {ssrc};
+    if (has_ssrc) t.send_ssrcs = with_rtx_ssrc(kind, ssrc);
     t.cname = "gst-rtc-" + random_token();
     t.stream_id = "gst-rtc-" + random_token();
     t.track_id = "gst-rtc-" + random_token();
@@ -399,6 +408,21 @@ void PeerConnection::start_media_if_ready() {
       }
     }
     media->set_pt_map(std::move(pt_map));
+    std::map<guint, guint> pt_to_rtx;
+    std::map<guint32, guint32> ssrc_to_rtx, remote_ssrc_to_rtx;
+    for (const auto &other : media_plans_) {
+      if (other.stopped || other.transport_mid != mp.transport_mid) continue;
+      for (const auto &c : other.codecs) {
+        if (g_ascii_strcasecmp(c.name.c_str(), "rtx") != 0 || c.payload_type < 0) continue;
+        for (const auto &[k, v] : c.parameters)
+          if (k == "apt") pt_to_rtx[static_cast<guint>(atoi(v.c_str()))] = static_cast<guint>(c.payload_type);
+      }
+      for (const auto &[media_ssrc, rtx_ssrc] : other.remote_rtx_ssrcs) remote_ssrc_to_rtx[media_ssrc] = rtx_ssrc;
+      const auto &ts = session_.transceivers();
+      if (other.transceiver < ts.size() && ts[other.transceiver].send_ssrcs.size() == 2)
+        ssrc_to_rtx[ts[other.transceiver].send_ssrcs[0]] = ts[other.transceiver].send_ssrcs[1];
+    }
+    media->set_rtx(pt_to_rtx, ssrc_to_rtx, remote_ssrc_to_rtx);
     if (!sends(mp.direction)) continue;
     std::vector<std::shared_ptr<SinkPad>> pads;
     {

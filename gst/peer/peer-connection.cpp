@@ -155,11 +155,16 @@ std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
     std::vector<jsep::Codec> merged;
     for (const auto &want : out) {
       bool took = false;
-      for (const auto &d : defaults) {
+      for (size_t i = 0; i < defaults.size(); ++i) {
+        const auto &d = defaults[i];
         if (g_ascii_strcasecmp(d.name.c_str(), want.name.c_str()) != 0 || d.clock_rate != want.clock_rate) continue;
         jsep::Codec c = d;
         c.payload_type = want.payload_type;
         merged.push_back(c);
+        // Its retransmission format (RFC 4588) when the engine pairs one
+        // with it: an rtx entry repairs the codec before it.
+        if (i + 1 < defaults.size() && g_ascii_strcasecmp(defaults[i + 1].name.c_str(), "rtx") == 0)
+          merged.push_back(defaults[i + 1]);
         took = true;
         break;
       }

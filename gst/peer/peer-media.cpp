@@ -46,6 +46,10 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
   gst_util_set_object_arg(G_OBJECT(rtpbin), "rtp-profile", "savpf");
   g_signal_connect(rtpbin, "request-pt-map", G_CALLBACK(on_request_pt_map), self);
   g_signal_connect(rtpbin, "pad-added", G_CALLBACK(on_pad_added), self);
+  // Before the session exists: rtpbin asks for its aux elements when the
+  // first pad of the session is requested.
+  g_signal_connect(rtpbin, "request-aux-sender", G_CALLBACK(on_aux_sender), self);
+  g_signal_connect(rtpbin, "request-aux-receiver", G_CALLBACK(on_aux_receiver), self);
   gst_bin_add_many(bin, rtpbin, funnel, nullptr);
   // One session (0) carries every m-line of the transport.
   const bool ok = link_request(funnel, "src", false, rtpbin, "send_rtp_sink_0") &&
@@ -53,6 +57,22 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
                   link_request(rtpbin, "send_rtcp_src_0", true, dtlsenc, "rtcp_sink_%u") &&
                   link_request(dtlsdec, "rtp_src", false, rtpbin, "recv_rtp_sink_0") &&
                   link_request(dtlsdec, "rtcp_src", false, rtpbin, "recv_rtcp_sink_0");
+  // Feedback should not wait: rtpsession (AVPF, RFC 4585) sends no early
+  // RTCP before its first regular report and one per regular interval
+  // after; its 5 s default delays NACKs and PLIs by seconds. Regular
+  // reduced-size RTCP (our SDP offers rtcp-rsize) every second, the first
+  // within half a second. A NACK that follows another within the interval
+  // still waits for the next report (docs/peer.md).
+  GObject *session = nullptr;
+  g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &session);
+  if (session) {
+    // SRTP authenticates every packet and SSRCs are signalled: no probation
+    // (rtpsession holds a new source's first packets until two arrive in
+    // sequence, which loses the first retransmission of a stream).
+    g_object_set(session, "rtcp-reduced-size", TRUE, "probation", 0u, "rtcp-min-interval",
+                 guint64(GST_SECOND), nullptr);
+    g_object_unref(session);
+  }
   gst_element_sync_state_with_parent(rtpbin);
   gst_element_sync_state_with_parent(funnel);
   if (!ok) {
@@ -63,6 +83,67 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
   return self;
 }
 
+namespace {
+
+// rtpbin wants aux elements as bins with sink_<session>/src_<session> pads.
+GstElement *aux_bin(const char *factory, guint session, GstElement **inner) {
+  GstElement *e = gst_element_factory_make(factory, nullptr);
+  if (!e) return nullptr;
+  GstElement *bin = gst_bin_new(nullptr);
+  gst_bin_add(GST_BIN(bin), e);
+  for (const char *dir : {"sink", "src"}) {
+    GstPad *target = gst_element_get_static_pad(e, dir);
+    gchar *name = g_strdup_printf("%s_%u", dir, session);
+    gst_element_add_pad(bin, gst_ghost_pad_new(name, target));
+    g_free(name);
+    gst_object_unref(target);
+  }
+  *inner = GST_ELEMENT(gst_object_ref(e));
+  return bin;
+}
+
+}  // namespace
+
+GstElement *MediaStream::on_aux_sender(GstElement *, guint session, gpointer data) {
+  auto *self = static_cast<MediaStream *>(data);
+  std::lock_guard lock(self->lock_);
+  if (self->rtx_send_) return nullptr;
+  return aux_bin("rtprtxsend", session, &self->rtx_send_);
+}
+
+GstElement *MediaStream::on_aux_receiver(GstElement *, guint session, gpointer data) {
+  auto *self = static_cast<MediaStream *>(data);
+  std::lock_guard lock(self->lock_);
+  if (self->rtx_receive_) return nullptr;
+  return aux_bin("rtprtxreceive", session, &self->rtx_receive_);
+}
+
+void MediaStream::set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
+                          const std::map<guint32, guint32> &remote_ssrc_to_rtx) {
+  GstStructure *pts = gst_structure_new_empty("application/x-rtp-pt-map");
+  for (const auto &[pt, rtx] : pt_to_rtx) gst_structure_set(pts, std::to_string(pt).c_str(), G_TYPE_UINT, rtx, nullptr);
+  auto ssrc_map = [](const std::map<guint32, guint32> &m) {
+    GstStructure *st = gst_structure_new_empty("application/x-rtp-ssrc-map");
+    for (const auto &[ssrc, rtx] : m) gst_structure_set(st, std::to_string(ssrc).c_str(), G_TYPE_UINT, rtx, nullptr);
+    return st;
+  };
+  GstStructure *ssrcs = ssrc_map(ssrc_to_rtx);
+  GstStructure *remote = ssrc_map(remote_ssrc_to_rtx);
+  {
+    std::lock_guard lock(lock_);
+    if (rtx_send_) g_object_set(rtx_send_, "payload-type-map", pts, "ssrc-map", ssrcs, nullptr);
+    if (rtx_receive_) {
+      g_object_set(rtx_receive_, "payload-type-map", pts, nullptr);
+      if (!remote_ssrc_to_rtx.empty()) g_object_set(rtx_receive_, "ssrc-map", remote, nullptr);
+    }
+  }
+  gst_structure_free(remote);
+  // Jitter buffers ask for what is missing (NACK) once rtx is agreed.
+  if (rtpbin_ && !pt_to_rtx.empty()) g_object_set(rtpbin_, "do-retransmission", TRUE, nullptr);
+  gst_structure_free(pts);
+  gst_structure_free(ssrcs);
+}
+
 MediaStream::~MediaStream() {
   teardown();
   std::lock_guard lock(lock_);
@@ -71,6 +152,14 @@ MediaStream::~MediaStream() {
 }
 
 void MediaStream::teardown() {
+  {
+    std::lock_guard lock(lock_);
+    for (GstElement **e : {&rtx_send_, &rtx_receive_})
+      if (*e) {
+        gst_object_unref(*e);
+        *e = nullptr;
+      }
+  }
   for (GstElement **e : {&rtpbin_, &funnel_}) {
     if (!*e) continue;
     gst_element_set_locked_state(*e, TRUE);

@@ -36,6 +36,12 @@ class MediaStream {
 
   // Caps for each negotiated payload type (rtpbin's request-pt-map).
   void set_pt_map(std::map<guint, GstCaps *> caps);  // takes the caps
+  // RFC 4588 retransmission: payload type -> its rtx payload type (both
+  // directions use the negotiated map), and our SSRC -> its rtx SSRC.
+  // `remote_ssrc_to_rtx`: the peer's pairs (a=ssrc-group:FID), so that its
+  // first retransmission is recognised as one.
+  void set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
+               const std::map<guint32, guint32> &remote_ssrc_to_rtx);
   // A new sink of the funnel for one sending pad's stream.
   GstPad *request_send_pad();
   void release_send_pad(GstPad *pad);
@@ -46,9 +52,12 @@ class MediaStream {
   MediaStream() = default;
   static GstCaps *on_request_pt_map(GstElement *, guint session, guint pt, gpointer data);
   static void on_pad_added(GstElement *, GstPad *pad, gpointer data);
+  static GstElement *on_aux_sender(GstElement *, guint session, gpointer data);
+  static GstElement *on_aux_receiver(GstElement *, guint session, gpointer data);
 
   GstBin *bin_ = nullptr;  // not owned
   GstElement *rtpbin_ = nullptr, *funnel_ = nullptr;  // owned refs
+  GstElement *rtx_send_ = nullptr, *rtx_receive_ = nullptr;  // owned refs, inside rtpbin
   Events events_;
   std::mutex lock_;
   std::map<guint, GstCaps *> pt_map_;  // owned caps

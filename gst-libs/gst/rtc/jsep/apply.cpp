@@ -355,6 +355,8 @@ Plan Session::make_plan(Phase phase, const SessionDescription *local, const Sess
       for (const auto &s : rm->ssrcs)
         if (std::find(mp.remote_ssrcs.begin(), mp.remote_ssrcs.end(), s.ssrc) == mp.remote_ssrcs.end())
           mp.remote_ssrcs.push_back(s.ssrc);
+      for (const auto &g : rm->ssrc_groups)
+        if (g.semantics == "FID" && g.ssrcs.size() == 2) mp.remote_rtx_ssrcs.emplace_back(g.ssrcs[0], g.ssrcs[1]);
       mp.remote_rids = rm->rids;
       mp.remote_msids = msids_of(*rm);
     }

@@ -169,6 +169,8 @@ struct MediaPlan {
   std::vector<Codec> codecs;                  // agreed, best first
   std::vector<HeaderExtension> extensions;
   std::vector<std::uint32_t> remote_ssrcs;
+  // a=ssrc-group:FID pairs (media SSRC, its RFC 4588 retransmission SSRC).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> remote_rtx_ssrcs;
   std::vector<Rid> remote_rids;
   std::vector<Msid> remote_msids;
   bool stopped = false;
