@@ -138,15 +138,20 @@ static void ensure_sticky(GstRtcDtlsSrtpDec *self, int index) {
   p->sticky[index] = true;
 }
 
-// An unlinked output (no RTCP consumer, no SCTP) or one that ended must not
-// stop the others: only flushing and errors go upstream.
-static GstFlowReturn combine(GstFlowReturn ret) {
-  return (ret == GST_FLOW_NOT_LINKED || ret == GST_FLOW_EOS) ? GST_FLOW_OK : ret;
+// An unlinked output (no RTCP consumer, no SCTP), one that ended, or one
+// whose consumer is not running yet (rtcpeerbin links rtpbin or the SCTP
+// decoder while datagrams flow, then starts it) must not stop the others:
+// only our own flushing and errors go upstream. Otherwise rtcicesrc would
+// see FLUSHING and stop receiving for good.
+static GstFlowReturn combine(GstRtcDtlsSrtpDec *self, GstFlowReturn ret) {
+  if (ret == GST_FLOW_NOT_LINKED || ret == GST_FLOW_EOS) return GST_FLOW_OK;
+  if (ret == GST_FLOW_FLUSHING && !GST_PAD_IS_FLUSHING(self->priv->sink)) return GST_FLOW_OK;
+  return ret;
 }
 
 static GstFlowReturn push_to(GstRtcDtlsSrtpDec *self, int index, GstBuffer *buffer) {
   ensure_sticky(self, index);
-  return combine(gst_pad_push(self->priv->src[index], buffer));
+  return combine(self, gst_pad_push(self->priv->src[index], buffer));
 }
 
 static GstFlowReturn receive_dtls(GstRtcDtlsSrtpDec *self, Connection &conn, GstBuffer *buffer) {
@@ -241,7 +246,7 @@ static GstFlowReturn dec_chain_list(GstPad *, GstObject *parent, GstBufferList *
       continue;
     }
     ensure_sticky(self, i == 0 ? kRtp : kRtcp);
-    GstFlowReturn r = combine(gst_pad_push_list(self->priv->src[i == 0 ? kRtp : kRtcp], ctx.out[i]));
+    GstFlowReturn r = combine(self, gst_pad_push_list(self->priv->src[i == 0 ? kRtp : kRtcp], ctx.out[i]));
     if (r != GST_FLOW_OK) ret = r;
   }
   return ret;

@@ -162,7 +162,10 @@ void TransportStream::set_dtls_client(bool client) {
     gst_element_set_locked_state(dtlsenc_, TRUE);
     enc_locked_ = true;
   }
-  for (GstElement *e : {icesink_, icesrc_, dtlsdec_})
+  // Downstream first: datagrams may already wait in the ICE transport (a
+  // DTLS client's first flight), and rtcicesrc pushing into a decoder that
+  // is not active yet gets FLUSHING and stops for good.
+  for (GstElement *e : {icesink_, dtlsdec_, icesrc_})
     gst_element_sync_state_with_parent(e);
   if (!enc_locked_) gst_element_sync_state_with_parent(dtlsenc_);
 }
