@@ -254,6 +254,17 @@ class SctpPair {
   std::unique_ptr<DataChannels> peers_[2];
 };
 
+// Deterministic pseudo-random message bytes.
+inline std::vector<uint8_t> pattern(std::size_t size, uint32_t seed) {
+  std::vector<uint8_t> v(size);
+  uint32_t x = seed * 2654435761u + 1;
+  for (auto &b : v) {
+    x = x * 1103515245u + 12345u;
+    b = static_cast<uint8_t>(x >> 16);
+  }
+  return v;
+}
+
 inline std::vector<uint8_t> bytes_of(std::string_view s) {
   return {s.begin(), s.end()};
 }

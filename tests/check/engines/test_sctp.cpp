@@ -15,16 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::vector<uint8_t> pattern(std::size_t size, uint32_t seed) {
-  std::vector<uint8_t> v(size);
-  uint32_t x = seed * 2654435761u + 1;
-  for (auto &b : v) {
-    x = x * 1103515245u + 12345u;
-    b = static_cast<uint8_t>(x >> 16);
-  }
-  return v;
-}
-
 TEST(SctpAssociation, ConnectsAndNegotiatesStreams) {
   SctpPair pair;
   ASSERT_TRUE(pair.connect());

@@ -15,16 +15,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = PathMtuProber::Clock;
 
-std::vector<uint8_t> pattern(std::size_t size, uint32_t seed) {
-  std::vector<uint8_t> v(size);
-  uint32_t x = seed * 2654435761u + 7;
-  for (auto &b : v) {
-    x = x * 1103515245u + 12345u;
-    b = static_cast<uint8_t>(x >> 16);
-  }
-  return v;
-}
-
 uint16_t get16(const uint8_t *p) {
   return static_cast<uint16_t>(p[0] << 8 | p[1]);
 }
