@@ -58,26 +58,20 @@ GstPadProbeReturn hold_data(GstPad *, GstPadProbeInfo *, gpointer) {
 GstPadProbeReturn rewrite_pt(GstPad *, GstPadProbeInfo *info, gpointer data) {
   const int pt = static_cast<std::atomic<int> *>(data)->load(std::memory_order_relaxed);
   if (pt < 0) return GST_PAD_PROBE_OK;
-  auto rewrite = [pt](GstBuffer **buf) {
-    *buf = gst_buffer_make_writable(*buf);
+  auto set_pt = [pt](GstBuffer *buf) {  // writable
     GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-    if (gst_rtp_buffer_map(*buf, GST_MAP_READWRITE, &rtp)) {
+    if (gst_rtp_buffer_map(buf, GST_MAP_READWRITE, &rtp)) {
       gst_rtp_buffer_set_payload_type(&rtp, static_cast<guint8>(pt));
       gst_rtp_buffer_unmap(&rtp);
     }
   };
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-    rewrite(&buf);
+    GstBuffer *buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    set_pt(buf);
     info->data = buf;
   } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
-    for (guint i = 0; i < gst_buffer_list_length(list); ++i) {
-      GstBuffer *b = gst_buffer_copy(gst_buffer_list_get(list, i));
-      rewrite(&b);
-      gst_buffer_list_remove(list, i, 1);
-      gst_buffer_list_insert(list, static_cast<gint>(i), b);
-    }
+    for (guint i = 0; i < gst_buffer_list_length(list); ++i) set_pt(gst_buffer_list_get_writable(list, i));
     info->data = list;
   }
   return GST_PAD_PROBE_OK;

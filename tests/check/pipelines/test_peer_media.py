@@ -259,6 +259,26 @@ class Media(PeerTestCase):
                              f'{len(lost)} packets lost on the way, {missing} still missing after the jitter buffer')
         self.assertEqual(pr.bus_errors, [])
 
+    def test_payload_type_rewritten_to_the_negotiated_one(self):
+        """The answerer's payloader uses payload types of its own (120 for
+        VP8, 121 for Opus); what leaves carries the numbers the offer chose,
+        and the offerer decodes it."""
+        if 'webrtcbin' in (self.PAIR.get('factory_a'), self.PAIR.get('factory_b'), os.environ.get('GST_RTC_PEER_ELEMENT')):
+            self.skipTest('rtcpeerbin behaviour (webrtcbin sends the payloader\'s numbers)')
+        pr = self.pair(**self.PAIR)
+        rx_a = Receiver(pr, pr.a)
+        for pad in (add_source(pr, pr.a, VIDEO), add_source(pr, pr.a, AUDIO)):
+            self.transceiver_of(pad)
+        for desc in (VIDEO.replace('pt=96', 'pt=120'), AUDIO.replace('pt=111', 'pt=121')):
+            self.transceiver_of(add_source(pr, pr.b, desc))
+        offer, answer = pr.negotiate('a')
+        self.assertNotIn(' 120 ', offer + answer)
+        pr.wait_connected()
+        wait_until(lambda: rx_a.frames['video'] >= 15 and rx_a.frames['audio'] >= 15,
+                   what=f'b\'s video and audio decoded on a ({rx_a.frames})')
+        pts = sorted(pad.get_current_caps().get_structure(0).get_int('payload')[1] for pad, _, _ in rx_a.pads)
+        self.assertEqual(pts, [96, 111])
+
     def test_keyframe_request_reaches_the_encoder(self):
         """A receiver's key unit request (what a decoder sends on loss)
         travels as RTCP PLI and reaches the sender's encoder as a
