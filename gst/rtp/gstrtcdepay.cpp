@@ -410,14 +410,7 @@ static void gst_rtc_depay_class_init(GstRtcDepayClass *klass) {
       g_param_spec_string("encoding-name", "Encoding name", "RTP encoding-name in use (NULL before caps)",
                           nullptr, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
-  GstCaps *sink = gst_rtc::rtp::depay_sink_caps();
-  GstCaps *src = gst_rtc::rtp::depay_src_caps();
-  gst_element_class_add_pad_template(element_class,
-                                     gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, sink));
-  gst_element_class_add_pad_template(element_class,
-                                     gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, src));
-  gst_caps_unref(sink);
-  gst_caps_unref(src);
+  gst_rtc::rtp::add_pad_templates(element_class, gst_rtc::rtp::depay_sink_caps(), gst_rtc::rtp::depay_src_caps());
   gst_element_class_set_static_metadata(
       element_class, "WebRTC RTP depayloader", "Codec/Depayloader/Network/RTP/WebRTC",
       "Depayloads H.264, H.265, VP8, VP9, AV1, Opus, G.711 and telephone-event RTP, choosing the depayloader "
@@ -427,14 +420,6 @@ static void gst_rtc_depay_class_init(GstRtcDepayClass *klass) {
 
 static void gst_rtc_depay_init(GstRtcDepay *self) {
   self->priv = new GstRtcDepayPrivate();
-  GstElementClass *klass = GST_ELEMENT_GET_CLASS(self);
-  self->priv->sinkpad =
-      gst_ghost_pad_new_no_target_from_template("sink", gst_element_class_get_pad_template(klass, "sink"));
-  gst_pad_set_event_function(self->priv->sinkpad, sink_event);
-  gst_pad_set_query_function(self->priv->sinkpad, sink_query);
-  gst_element_add_pad(GST_ELEMENT(self), self->priv->sinkpad);
-  self->priv->srcpad =
-      gst_ghost_pad_new_no_target_from_template("src", gst_element_class_get_pad_template(klass, "src"));
-  gst_pad_set_query_function(self->priv->srcpad, src_query);
-  gst_element_add_pad(GST_ELEMENT(self), self->priv->srcpad);
+  gst_rtc::rtp::add_ghost_pads(GST_ELEMENT(self), sink_event, sink_query, src_query, &self->priv->sinkpad,
+                               &self->priv->srcpad);
 }

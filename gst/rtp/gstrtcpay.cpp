@@ -641,14 +641,7 @@ static void gst_rtc_pay_class_init(GstRtcPayClass *klass) {
       g_param_spec_string("encoding-name", "Encoding name", "RTP encoding-name in use (NULL before caps)",
                           nullptr, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
-  GstCaps *sink = gst_rtc::rtp::pay_sink_caps();
-  GstCaps *src = gst_rtc::rtp::pay_src_caps();
-  gst_element_class_add_pad_template(element_class,
-                                     gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, sink));
-  gst_element_class_add_pad_template(element_class,
-                                     gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, src));
-  gst_caps_unref(sink);
-  gst_caps_unref(src);
+  gst_rtc::rtp::add_pad_templates(element_class, gst_rtc::rtp::pay_sink_caps(), gst_rtc::rtp::pay_src_caps());
   gst_element_class_set_static_metadata(
       element_class, "WebRTC RTP payloader", "Codec/Payloader/Network/RTP/WebRTC",
       "Payloads H.264, H.265, VP8, VP9, AV1, Opus and G.711 into RTP for WebRTC, "
@@ -658,14 +651,6 @@ static void gst_rtc_pay_class_init(GstRtcPayClass *klass) {
 
 static void gst_rtc_pay_init(GstRtcPay *self) {
   self->priv = new GstRtcPayPrivate();
-  GstElementClass *klass = GST_ELEMENT_GET_CLASS(self);
-  self->priv->sinkpad =
-      gst_ghost_pad_new_no_target_from_template("sink", gst_element_class_get_pad_template(klass, "sink"));
-  gst_pad_set_event_function(self->priv->sinkpad, sink_event);
-  gst_pad_set_query_function(self->priv->sinkpad, sink_query);
-  gst_element_add_pad(GST_ELEMENT(self), self->priv->sinkpad);
-  self->priv->srcpad =
-      gst_ghost_pad_new_no_target_from_template("src", gst_element_class_get_pad_template(klass, "src"));
-  gst_pad_set_query_function(self->priv->srcpad, src_query);
-  gst_element_add_pad(GST_ELEMENT(self), self->priv->srcpad);
+  gst_rtc::rtp::add_ghost_pads(GST_ELEMENT(self), sink_event, sink_query, src_query, &self->priv->sinkpad,
+                               &self->priv->srcpad);
 }

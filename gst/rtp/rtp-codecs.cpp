@@ -122,4 +122,23 @@ void post_rtc_message(GstElement *element, GstMessageType type, int code, const 
   gst_element_message_full(element, type, GST_RTC_ERROR, code, g_strdup(text), nullptr, file, function, line);
 }
 
+void add_pad_templates(GstElementClass *klass, GstCaps *sink, GstCaps *src) {
+  gst_element_class_add_pad_template(klass, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, sink));
+  gst_element_class_add_pad_template(klass, gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, src));
+  gst_caps_unref(sink);
+  gst_caps_unref(src);
+}
+
+void add_ghost_pads(GstElement *element, GstPadEventFunction sink_event, GstPadQueryFunction sink_query,
+                    GstPadQueryFunction src_query, GstPad **sinkpad, GstPad **srcpad) {
+  GstElementClass *klass = GST_ELEMENT_GET_CLASS(element);
+  *sinkpad = gst_ghost_pad_new_no_target_from_template("sink", gst_element_class_get_pad_template(klass, "sink"));
+  gst_pad_set_event_function(*sinkpad, sink_event);
+  gst_pad_set_query_function(*sinkpad, sink_query);
+  gst_element_add_pad(element, *sinkpad);
+  *srcpad = gst_ghost_pad_new_no_target_from_template("src", gst_element_class_get_pad_template(klass, "src"));
+  gst_pad_set_query_function(*srcpad, src_query);
+  gst_element_add_pad(element, *srcpad);
+}
+
 }  // namespace gst_rtc::rtp

@@ -43,6 +43,13 @@ GstCaps *media_caps_for(Codec codec);
 void post_rtc_message(GstElement *element, GstMessageType type, int code, const char *text, const char *file,
                       const char *function, int line);
 
+// rtcpay and rtcdepay are bins with one always "sink" and one always "src"
+// pad: the templates (takes the caps), and the ghost pads without target
+// (the inner element is chosen on caps) with the element's own functions.
+void add_pad_templates(GstElementClass *klass, GstCaps *sink, GstCaps *src);
+void add_ghost_pads(GstElement *element, GstPadEventFunction sink_event, GstPadQueryFunction sink_query,
+                    GstPadQueryFunction src_query, GstPad **sinkpad, GstPad **srcpad);
+
 }  // namespace gst_rtc::rtp
 
 #define GST_RTC_RTP_ERROR(el, code, text)                                                                \
