@@ -47,6 +47,11 @@ class MediaStream {
   void release_send_pad(GstPad *pad);
   // Stops and removes the elements.
   void teardown();
+  // For stats: rtpbin (its session 0 carries every stream of the transport)
+  // and the RFC 4588 elements inside it (NULL until rtpbin asked for them).
+  GstElement *rtpbin() const { return rtpbin_; }
+  GstElement *rtx_sender() const { return rtx_send_; }
+  GstElement *rtx_receiver() const { return rtx_receive_; }
 
  private:
   MediaStream() = default;
