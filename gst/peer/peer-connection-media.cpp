@@ -12,11 +12,30 @@
 #include <cstring>
 
 #include "peer-connection.h"
+#include "peer-dtmf.h"
+#include "peer-rtp-ext.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
 #define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
 
 namespace gst_rtc::peer {
+
+// What a linked sink pad's packets go through (streaming thread): the
+// payload type rewrite and the sender's DTMF tones.
+struct SendTap {
+  std::atomic<int> out_pt{-1};  // the negotiated payload type, when it differs
+  DtmfInjector dtmf;
+  // The MID header extension (RFC 8843), when negotiated: every packet of
+  // the pad names its m-line.
+  std::mutex lock;
+  guint8 mid_id = 0;
+  std::string mid;
+  void set_mid(guint8 id, const std::string &value) {
+    std::lock_guard guard(lock);
+    mid_id = value.empty() || value.size() > 16 ? 0 : id;
+    mid = value;
+  }
+};
 
 // One requested sink pad: ghost pad → identity (held by a blocking probe
 // until the transceiver is negotiated, as webrtcbin holds its pads) →
@@ -25,7 +44,7 @@ struct PeerConnection::SinkPad {
   GstPad *ghost = nullptr;      // owned ref
   GstElement *ident = nullptr;  // owned ref
   gulong block_probe = 0;  // on tail()'s src pad
-  gulong pt_probe = 0;
+  gulong send_probe = 0;   // send_tap, while linked
   // rtcpay, inserted after the identity when the caps are encoded media
   // (owned ref; streaming thread, before the transceiver exists).
   GstElement *pay = nullptr;
@@ -35,7 +54,7 @@ struct PeerConnection::SinkPad {
   std::string codec;  // encoding-name from the caps
   guint clock_rate = 0;
   int caps_pt = -1;
-  std::atomic<int> out_pt{-1};  // the negotiated payload type, when it differs
+  SendTap tap;
   MediaStream *media = nullptr;   // linked to it (chain only)
   GstPad *funnel_pad = nullptr;   // owned ref, the funnel's request pad
 
@@ -54,24 +73,44 @@ GstPadProbeReturn hold_data(GstPad *, GstPadProbeInfo *, gpointer) {
 }
 
 // The app's payloader chose its payload type; the answer may have agreed
-// another number for the same codec.
-GstPadProbeReturn rewrite_pt(GstPad *, GstPadProbeInfo *info, gpointer data) {
-  const int pt = static_cast<std::atomic<int> *>(data)->load(std::memory_order_relaxed);
-  if (pt < 0) return GST_PAD_PROBE_OK;
-  auto set_pt = [pt](GstBuffer *buf) {  // writable
+// another number for the same codec. Then DTMF tones replace audio packets.
+GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
+  const int pt = tap.out_pt.load(std::memory_order_relaxed);
+  if (pt >= 0) {
+    buf = gst_buffer_make_writable(buf);
     GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
     if (gst_rtp_buffer_map(buf, GST_MAP_READWRITE, &rtp)) {
       gst_rtp_buffer_set_payload_type(&rtp, static_cast<guint8>(pt));
       gst_rtp_buffer_unmap(&rtp);
     }
-  };
+  }
+  buf = tap.dtmf.process(buf);
+  guint8 id = 0, value[16];
+  guint size = 0;
+  {
+    std::lock_guard guard(tap.lock);
+    id = tap.mid_id;
+    size = guint(std::min<size_t>(tap.mid.size(), sizeof value));
+    std::memcpy(value, tap.mid.data(), size);
+  }
+  if (id) {
+    buf = gst_buffer_make_writable(buf);
+    put_extension(buf, id, value, size);
+  }
+  return buf;
+}
+
+GstPadProbeReturn send_tap(GstPad *, GstPadProbeInfo *info, gpointer data) {
+  auto &tap = *static_cast<SendTap *>(data);
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    GstBuffer *buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
-    set_pt(buf);
-    info->data = buf;
+    info->data = tap_buffer(tap, GST_PAD_PROBE_INFO_BUFFER(info));
   } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
-    for (guint i = 0; i < gst_buffer_list_length(list); ++i) set_pt(gst_buffer_list_get_writable(list, i));
+    for (guint i = 0; i < gst_buffer_list_length(list); ++i) {
+      GstBuffer *in = gst_buffer_ref(gst_buffer_list_get(list, i));
+      gst_buffer_list_remove(list, i, 1);
+      gst_buffer_list_insert(list, gint(i), tap_buffer(tap, in));
+    }
     info->data = list;
   }
   return GST_PAD_PROBE_OK;
@@ -342,8 +381,10 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
       if (sp->transceiver == mp.transceiver && (mp.stopped || !sends(mp.direction))) unlink_sink_pad(*sp, !mp.stopped);
   std::map<guint32, size_t> by_ssrc;
   std::map<guint, size_t> by_pt;
+  std::map<std::string, size_t> by_mid;
   for (const auto &mp : media_plans_) {
     if (mp.stopped) continue;
+    by_mid[mp.mid] = mp.transceiver;
     for (guint32 ssrc : mp.remote_ssrcs) by_ssrc[ssrc] = mp.transceiver;
     for (const auto &c : mp.codecs)
       if (c.payload_type >= 0) by_pt.emplace(static_cast<guint>(c.payload_type), mp.transceiver);
@@ -352,6 +393,7 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
     std::lock_guard<std::mutex> guard(lock_);
     ssrc_transceiver_ = std::move(by_ssrc);
     pt_transceiver_ = std::move(by_pt);
+    mid_transceiver_ = std::move(by_mid);
   }
   start_media_if_ready();
 }
@@ -364,7 +406,9 @@ void PeerConnection::start_media_if_ready() {
     auto &media = media_[mp.transport_mid];
     if (!media) {
       MediaStream::Events ev;
-      ev.new_stream = [this](GstPad *pad, guint32 ssrc, guint pt) { new_stream(pad, ssrc, pt); };
+      ev.new_stream = [this](GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid) {
+        new_stream(pad, ssrc, pt, mid);
+      };
       GError *error = nullptr;
       media.reset(MediaStream::create(GST_BIN(bin_), mp.transport_mid, stream->dtlsenc(), stream->dtlsdec(),
                                       settings().latency, ev, &error));
@@ -398,6 +442,13 @@ void PeerConnection::start_media_if_ready() {
           std::string field = "rtcp-fb-" + fb.type + (fb.subtype.empty() ? "" : "-" + fb.subtype);
           gst_caps_set_simple(caps, field.c_str(), G_TYPE_BOOLEAN, TRUE, nullptr);
         }
+        // The m-line's header extensions (RFC 8285 in caps form): rtpsession
+        // answers transport-wide-cc sequence numbers with feedback, and
+        // depayloaders find the extensions they know.
+        for (const auto &e : other.extensions)
+          if (e.id > 0)
+            gst_caps_set_simple(caps, ("extmap-" + std::to_string(e.id)).c_str(), G_TYPE_STRING, e.uri.c_str(),
+                                nullptr);
         pt_map[static_cast<guint>(c.payload_type)] = caps;
       }
     }
@@ -417,6 +468,25 @@ void PeerConnection::start_media_if_ready() {
         ssrc_to_rtx[ts[other.transceiver].send_ssrcs[0]] = ts[other.transceiver].send_ssrcs[1];
     }
     media->set_rtx(pt_to_rtx, ssrc_to_rtx, remote_ssrc_to_rtx);
+    // Header extensions of the transport (BUNDLE: one id per URI on all its
+    // m-lines, RFC 8843 9.2). Sending pads write their MID; the transport
+    // adds send times and transport-wide sequence numbers to every packet
+    // and the MID to retransmissions.
+    SendExtensions send_ext;
+    guint8 recv_mid = 0;
+    for (const auto &other : media_plans_) {
+      if (other.stopped || other.transport_mid != mp.transport_mid) continue;
+      for (const auto &e : other.extensions) {
+        if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
+        if (e.uri == kMidExtUri) send_ext.mid = recv_mid = guint8(e.id);
+        if (e.uri == kAbsSendTimeExtUri) send_ext.abs_send_time = guint8(e.id);
+        if (e.uri == kTwccExtUri) send_ext.twcc = guint8(e.id);
+      }
+      const auto &ts = session_.transceivers();
+      if (other.transceiver < ts.size() && ts[other.transceiver].send_ssrcs.size() == 2)
+        send_ext.ssrc_mid[ts[other.transceiver].send_ssrcs[1]] = other.mid;
+    }
+    media->set_extensions(std::move(send_ext), recv_mid);
     if (!sends(mp.direction)) continue;
     std::vector<std::shared_ptr<SinkPad>> pads;
     {
@@ -454,12 +524,33 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
     gst_object_unref(src);
     return;
   }
-  if (!sp.pay && pt != sp.caps_pt) {
-    sp.out_pt = pt;
-    sp.pt_probe = gst_pad_add_probe(
-        src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST), rewrite_pt, &sp.out_pt,
-        nullptr);
+  sp.tap.out_pt = !sp.pay && pt != sp.caps_pt ? pt : -1;
+  // RFC 4733 events at the audio's clock rate (W3C: telephone-event is
+  // sent only with a codec of the same rate).
+  int te_pt = -1;
+  for (const auto &c : mp.codecs)
+    if (g_ascii_strcasecmp(c.name.c_str(), "telephone-event") == 0 && c.clock_rate == sp.clock_rate)
+      te_pt = c.payload_type;
+  GstRtcDtmfSender *dtmf = nullptr;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (mp.transceiver < transceivers_.size()) {
+      GstRtcRtpSender *sender = gst_rtc_rtp_transceiver_get_sender(transceivers_[mp.transceiver]);
+      if (sender) {
+        dtmf = gst_rtc_rtp_sender_get_dtmf(sender);
+        gst_object_unref(sender);
+      }
+    }
   }
+  sp.tap.dtmf.configure(dtmf, pt, dtmf ? te_pt : -1, sp.clock_rate);
+  if (dtmf) gst_object_unref(dtmf);
+  guint8 mid_id = 0;
+  for (const auto &e : mp.extensions)
+    if (e.uri == kMidExtUri && e.id > 0 && e.id < 15) mid_id = guint8(e.id);
+  sp.tap.set_mid(mid_id, mp.mid);
+  if (sp.tap.out_pt >= 0 || dtmf || mid_id)
+    sp.send_probe = gst_pad_add_probe(src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                                      send_tap, &sp.tap, nullptr);
   sp.funnel_pad = funnel_pad;
   sp.media = &media;
   if (sp.block_probe) {
@@ -471,14 +562,19 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
                   pt, mp.transport_mid.c_str());
 }
 
-void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt) {
+void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid) {
   GstRtcRtpTransceiver *transceiver = nullptr;
   std::string name;
   std::optional<size_t> index;
   {
     std::lock_guard<std::mutex> guard(lock_);
     if (closed_) return;
-    if (auto it = ssrc_transceiver_.find(ssrc); it != ssrc_transceiver_.end()) index = it->second;
+    // RFC 8843 9.2: the MID in the packets first, then the signalled SSRC,
+    // then a payload type only one m-line uses.
+    if (mid)
+      if (auto it = mid_transceiver_.find(*mid); it != mid_transceiver_.end()) index = it->second;
+    if (!index)
+      if (auto it = ssrc_transceiver_.find(ssrc); it != ssrc_transceiver_.end()) index = it->second;
     if (!index)
       if (auto it = pt_transceiver_.find(pt); it != pt_transceiver_.end()) index = it->second;
     if (index && *index < transceivers_.size())
@@ -506,8 +602,9 @@ void PeerConnection::unlink_sink_pad(SinkPad &sp, bool hold) {
   if (!sp.funnel_pad) return;
   GstPad *src = gst_element_get_static_pad(sp.tail(), "src");
   gst_pad_unlink(src, sp.funnel_pad);
-  if (sp.pt_probe) gst_pad_remove_probe(src, sp.pt_probe);
-  sp.pt_probe = 0;
+  if (sp.send_probe) gst_pad_remove_probe(src, sp.send_probe);
+  sp.send_probe = 0;
+  sp.tap.dtmf.configure(nullptr, -1, -1, 0);
   // Held again until linked to the next session, or dropped for good (a
   // stopped transceiver sends nothing more; its source must not block).
   sp.block_probe = gst_pad_add_probe(

@@ -172,6 +172,17 @@ std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
     }
     out = std::move(merged);
   }
+  // Audio offers DTMF (RFC 4733) at the codec's own clock rate: the
+  // pad's GstRtcDtmfSender plays tones only with such a telephone-event.
+  if (kind == "audio" && !out.empty() && out.front().clock_rate > 0 &&
+      std::none_of(out.begin(), out.end(), [&](const jsep::Codec &c) {
+        return g_ascii_strcasecmp(c.name.c_str(), "telephone-event") == 0 && c.clock_rate == out.front().clock_rate;
+      })) {
+    jsep::Codec te;
+    te.name = "telephone-event";
+    te.clock_rate = out.front().clock_rate;
+    out.push_back(std::move(te));
+  }
   return out;
 }
 
@@ -800,6 +811,15 @@ void PeerConnection::sync_transceivers(const jsep::Plan *plan) {
       auto *t = GST_RTC_RTP_TRANSCEIVER(g_object_new(GST_RTC_TYPE_RTP_TRANSCEIVER, nullptr));
       gst_object_ref_sink(t);
       gst_rtc_rtp_transceiver_set_kind(t, ts[transceivers_.size()].kind.c_str());
+      // W3C RTCRtpSender.dtmf: audio senders have one; it can insert tones
+      // once a pad sends audio with telephone-event agreed.
+      if (ts[transceivers_.size()].kind == "audio") {
+        GstRtcRtpSender *sender = gst_rtc_rtp_transceiver_get_sender(t);
+        auto *dtmf = GST_RTC_DTMF_SENDER(gst_object_ref_sink(g_object_new(GST_RTC_TYPE_DTMF_SENDER, nullptr)));
+        gst_rtc_rtp_sender_set_dtmf(sender, dtmf);
+        gst_object_unref(dtmf);
+        gst_object_unref(sender);
+      }
       transceivers_.push_back(t);
       created.push_back(t);
     }

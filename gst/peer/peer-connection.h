@@ -135,6 +135,13 @@ class PeerConnection {
   std::string local_sdp_with_candidates(const jsep::SessionDescription &sdp) const;
   IceSettings ice_settings();
   GstStructure *build_stats();
+  // get-stats with a selector (peer-stats.cpp): the objects of the
+  // `sink_%u`/`src_%u` pad's RTP streams and those they reference (W3C
+  // stats selection algorithm); every object when `selector` is NULL.
+  GstStructure *build_stats(GstPad *selector);
+  // The media objects (codec, RTP streams, media-source) into `out`, and
+  // for each of our pads the ids of its RTP stream objects.
+  void add_media_stats(GstStructure *out, double ts, std::map<GstPad *, std::vector<std::string>> &pad_streams);
   void do_close();
   void ensure_sctp_locked();
   // Media (peer-connection-media.cpp), on the chain unless said otherwise.
@@ -143,7 +150,8 @@ class PeerConnection {
   void start_media_if_ready();
   void link_sink_pad(SinkPad &pad, const jsep::MediaPlan &mp, MediaStream &media);
   bool insert_payloader(SinkPad &pad);  // streaming thread
-  void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt);  // streaming thread
+  // Streaming thread; `mid`: from the packets' MID header extension.
+  void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid);
   void teardown_media();
   void remove_src_pads(size_t transceiver);
   void unlink_sink_pad(SinkPad &pad, bool hold);
@@ -186,6 +194,7 @@ class PeerConnection {
   // belongs to, from the last applied plan.
   std::map<guint32, size_t> ssrc_transceiver_;
   std::map<guint, size_t> pt_transceiver_;
+  std::map<std::string, size_t> mid_transceiver_;
   // The src_%u pads made so far (owned refs) and their transceiver.
   std::vector<std::pair<GstPad *, std::optional<size_t>>> src_pads_;
 

@@ -3,6 +3,8 @@
  */
 #include "peer-media.h"
 
+#include <gst/rtp/rtp.h>
+
 #include <cstdio>
 
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
@@ -52,8 +54,35 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
   g_signal_connect(rtpbin, "request-aux-receiver", G_CALLBACK(on_aux_receiver), self);
   gst_bin_add_many(bin, rtpbin, funnel, nullptr);
   // One session (0) carries every m-line of the transport.
-  const bool ok = link_request(funnel, "src", false, rtpbin, "send_rtp_sink_0") &&
-                  link_request(rtpbin, "send_rtp_src_0", false, dtlsenc, "rtp_sink_%u") &&
+  bool ok = link_request(funnel, "src", false, rtpbin, "send_rtp_sink_0");
+  // Header extensions go into each packet as it leaves the session: after
+  // rtprtxsend, so retransmissions get their own transport-wide sequence
+  // number and send time.
+  if (GstPad *send_src = ok ? gst_element_get_static_pad(rtpbin, "send_rtp_src_0") : nullptr) {
+    gst_pad_add_probe(
+        send_src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        [](GstPad *, GstPadProbeInfo *info, gpointer data) { return static_cast<MediaStream *>(data)->writer_.probe(info); },
+        self, nullptr);
+    gst_object_unref(send_src);
+  }
+  if (GstPad *rtp_src = gst_element_get_static_pad(dtlsdec, "rtp_src")) {
+    self->recv_probe_pad_ = rtp_src;  // owned ref
+    self->recv_probe_ = gst_pad_add_probe(
+        rtp_src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+          auto *self = static_cast<MediaStream *>(data);
+          if (self->recv_mid_id_.load(std::memory_order_relaxed) == 0) return GST_PAD_PROBE_OK;
+          if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+            self->learn_mid(GST_PAD_PROBE_INFO_BUFFER(info));
+          } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+            GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+            for (guint i = 0; i < gst_buffer_list_length(list); ++i) self->learn_mid(gst_buffer_list_get(list, i));
+          }
+          return GST_PAD_PROBE_OK;
+        },
+        self, nullptr);
+  }
+  ok = ok && link_request(rtpbin, "send_rtp_src_0", false, dtlsenc, "rtp_sink_%u") &&
                   link_request(rtpbin, "send_rtcp_src_0", true, dtlsenc, "rtcp_sink_%u") &&
                   link_request(dtlsdec, "rtp_src", false, rtpbin, "recv_rtp_sink_0") &&
                   link_request(dtlsdec, "rtcp_src", false, rtpbin, "recv_rtcp_sink_0");
@@ -104,6 +133,31 @@ GstElement *aux_bin(const char *factory, guint session, GstElement **inner) {
 
 }  // namespace
 
+void MediaStream::learn_mid(GstBuffer *buf) {
+  guint32 ssrc = 0;
+  {
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    if (!gst_rtp_buffer_map(buf, GST_MAP_READ, &rtp)) return;
+    ssrc = gst_rtp_buffer_get_ssrc(&rtp);
+    gst_rtp_buffer_unmap(&rtp);
+  }
+  {
+    std::lock_guard lock(lock_);
+    if (learnt_mids_.count(ssrc)) return;
+  }
+  auto mid = read_mid(buf, recv_mid_id_.load(std::memory_order_relaxed));
+  if (!mid) return;
+  std::lock_guard lock(lock_);
+  // Bounded: a peer cycling SSRCs cannot grow it without end.
+  if (learnt_mids_.size() >= 1024) learnt_mids_.clear();
+  learnt_mids_.emplace(ssrc, *mid);
+}
+
+void MediaStream::set_extensions(SendExtensions send, guint8 recv_mid_id) {
+  writer_.configure(std::move(send));
+  recv_mid_id_ = recv_mid_id;
+}
+
 GstElement *MediaStream::on_aux_sender(GstElement *, guint session, gpointer data) {
   auto *self = static_cast<MediaStream *>(data);
   std::lock_guard lock(self->lock_);
@@ -152,6 +206,11 @@ MediaStream::~MediaStream() {
 }
 
 void MediaStream::teardown() {
+  if (recv_probe_pad_) {
+    gst_pad_remove_probe(recv_probe_pad_, recv_probe_);
+    gst_object_unref(recv_probe_pad_);
+    recv_probe_pad_ = nullptr;
+  }
   {
     std::lock_guard lock(lock_);
     for (GstElement **e : {&rtx_send_, &rtx_receive_})
@@ -202,7 +261,13 @@ void MediaStream::on_pad_added(GstElement *, GstPad *pad, gpointer data) {
   gchar *name = gst_pad_get_name(pad);
   const bool rtp = std::sscanf(name, "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) == 3;
   g_free(name);
-  if (rtp && self->events_.new_stream) self->events_.new_stream(pad, ssrc, pt);
+  if (!rtp || !self->events_.new_stream) return;
+  std::optional<std::string> mid;
+  {
+    std::lock_guard lock(self->lock_);
+    if (auto it = self->learnt_mids_.find(ssrc); it != self->learnt_mids_.end()) mid = it->second;
+  }
+  self->events_.new_stream(pad, ssrc, pt, mid);
 }
 
 }  // namespace gst_rtc::peer

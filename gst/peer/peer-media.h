@@ -13,18 +13,23 @@
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <functional>
+#include <optional>
 #include <map>
 #include <mutex>
 #include <string>
+
+#include "peer-rtp-ext.h"
 
 namespace gst_rtc::peer {
 
 class MediaStream {
  public:
   struct Events {
-    // A received stream appeared (streaming thread): rtpbin's source pad.
-    std::function<void(GstPad *pad, guint32 ssrc, guint pt)> new_stream;
+    // A received stream appeared (streaming thread): rtpbin's source pad;
+    // `mid`: what its packets' MID header extension said, if they had one.
+    std::function<void(GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid)> new_stream;
   };
   // Makes rtpbin + rtpfunnel in `bin`, linked to the transport's elements.
   // NULL + error when gst-plugins-good's rtpmanager is missing.
@@ -42,6 +47,9 @@ class MediaStream {
   // first retransmission is recognised as one.
   void set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
                const std::map<guint32, guint32> &remote_ssrc_to_rtx);
+  // Header extensions negotiated on the transport: those written into
+  // every packet sent, and the MID extension id read from received ones.
+  void set_extensions(SendExtensions send, guint8 recv_mid_id);
   // A new sink of the funnel for one sending pad's stream.
   GstPad *request_send_pad();
   void release_send_pad(GstPad *pad);
@@ -59,6 +67,8 @@ class MediaStream {
   static void on_pad_added(GstElement *, GstPad *pad, gpointer data);
   static GstElement *on_aux_sender(GstElement *, guint session, gpointer data);
   static GstElement *on_aux_receiver(GstElement *, guint session, gpointer data);
+  // Received RTP before rtpbin: the MID of each new SSRC (RFC 8843 9.2).
+  void learn_mid(GstBuffer *buf);
 
   GstBin *bin_ = nullptr;  // not owned
   GstElement *rtpbin_ = nullptr, *funnel_ = nullptr;  // owned refs
@@ -66,6 +76,11 @@ class MediaStream {
   Events events_;
   std::mutex lock_;
   std::map<guint, GstCaps *> pt_map_;  // owned caps
+  HeaderExtWriter writer_;
+  std::atomic<guint8> recv_mid_id_{0};
+  GstPad *recv_probe_pad_ = nullptr;  // owned ref: dtlsdec's rtp_src
+  gulong recv_probe_ = 0;
+  std::map<guint32, std::string> learnt_mids_;  // under lock_
 };
 
 }  // namespace gst_rtc::peer

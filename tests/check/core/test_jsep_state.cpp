@@ -791,7 +791,7 @@ TEST(JsepText, ChromeShapedOfferGetsACorrectAnswer) {
   EXPECT_EQ(answer->bundle_group()->mids, (std::vector<std::string>{"0", "1", "2"}));
 
   const MediaDescription &audio = answer->media[0];
-  EXPECT_EQ(audio.formats, split_formats("111 0 8 126"));  // no red, G722, CN or 48 kHz DTMF
+  EXPECT_EQ(audio.formats, split_formats("111 0 8 110 126"));  // no red, G722 or CN
   EXPECT_EQ(audio.find_rtpmap(126)->encoding, "telephone-event");
   EXPECT_EQ(audio.attrs.direction, Direction::SendRecv);
   EXPECT_EQ(audio.attrs.extmaps.size(), 4u);

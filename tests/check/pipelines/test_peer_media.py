@@ -279,6 +279,178 @@ class Media(PeerTestCase):
         pts = sorted(pad.get_current_caps().get_structure(0).get_int('payload')[1] for pad, _, _ in rx_a.pads)
         self.assertEqual(pts, [96, 111])
 
+    def rtcpeerbin_only(self, why):
+        if 'webrtcbin' in (self.PAIR.get('factory_a'), self.PAIR.get('factory_b'),
+                           os.environ.get('GST_RTC_PEER_ELEMENT')):
+            self.skipTest(why)
+
+    def test_dtmf_tones_reach_the_far_side(self):
+        """insert-dtmf on the audio sender's GstRtcDtmfSender: the tones
+        leave as RFC 4733 telephone-event packets in the audio stream, the
+        far side gets them on a src pad of their own (rtpdtmfdepay reports
+        each), the sender reports each tone and then the end, and the
+        audio goes on after the tones."""
+        self.rtcpeerbin_only('webrtcbin has no DTMF sender')
+        if not have_element('rtpdtmfdepay'):
+            self.skipTest('rtpdtmfdepay missing')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, AUDIO)
+        transceiver = self.transceiver_of(pad)
+        dtmf = transceiver.get_property('sender').get_property('dtmf')
+        self.assertIsNotNone(dtmf, 'an audio sender has a DTMF sender')
+        self.assertFalse(dtmf.get_property('can-insert-dtmf'), 'nothing negotiated yet')
+        self.assertFalse(dtmf.emit('insert-dtmf', '1', 100, 70))
+        offer, answer = pr.negotiate('a')
+        self.assertIn('telephone-event/48000', answer)
+        pr.wait_connected()
+        wait_until(lambda: dtmf.get_property('can-insert-dtmf'), what='can-insert-dtmf')
+        wait_until(lambda: rx.frames['audio'] >= 10, what='audio decoded on b')
+        events, tones = [], []
+
+        def on_message(_bus, msg):
+            s = msg.get_structure()
+            if s and s.get_name() == 'dtmf-event':
+                events.append(s.get_int('number')[1])
+
+        bus = pr.pipeline.get_bus()
+        handler = bus.connect('sync-message::element', on_message)
+        te_pads = []
+
+        def on_pad(_el, p):
+            s = (p.get_current_caps() or p.query_caps(None)).get_structure(0)
+            if (s.get_string('encoding-name') or '').upper() != 'TELEPHONE-EVENT':
+                return
+            te_pads.append(p)
+            sink = Gst.parse_bin_from_description('rtpdtmfdepay ! fakesink async=false', True)
+            pr.pipeline.add(sink)
+            sink.sync_state_with_parent()
+            p.link(sink.get_static_pad('sink'))
+
+        pr.b.el.connect('pad-added', on_pad)
+        dtmf.connect('on-tone-change', lambda _d, tone: tones.append(tone))
+        try:
+            self.assertFalse(dtmf.emit('insert-dtmf', '1x', 100, 70), 'invalid tone refused')
+            self.assertTrue(dtmf.emit('insert-dtmf', '1#9', 100, 70))
+            wait_until(lambda: tones[-1:] == [''], what=f'the tones played ({tones})')
+            self.assertEqual(tones, ['1', '#', '9', ''])
+            self.assertEqual(dtmf.get_property('tone-buffer'), '')
+            wait_until(lambda: len(events) >= 3, what=f'three tones received ({events})')
+            self.assertEqual(events, [1, 11, 9])
+            self.assertEqual(len(te_pads), 1)
+            te_transceiver = te_pads[0].get_property('transceiver')
+            self.assertIsNotNone(te_transceiver)
+            self.assertEqual(te_transceiver.get_property('mid'), transceiver.get_property('mid'))
+            audio_before = rx.frames['audio']
+            wait_until(lambda: rx.frames['audio'] >= audio_before + 10, what='audio after the tones')
+        finally:
+            bus.disconnect(handler)
+        self.assertEqual(pr.bus_errors, [])
+
+    def test_header_extensions_on_the_wire(self):
+        """Every packet names its m-line (MID, RFC 8843), carries a send
+        time (abs-send-time) and a transport-wide sequence number shared by
+        all streams; the receiver answers with transport-cc feedback."""
+        self.rtcpeerbin_only('reads rtcpeerbin\'s header extensions')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        for desc in (VIDEO, AUDIO):
+            self.transceiver_of(add_source(pr, pr.a, desc))
+        offer, answer = pr.negotiate('a')
+        ids = {}
+        for line in answer.splitlines():
+            if line.startswith('a=extmap:'):
+                num, uri = line[len('a=extmap:'):].split()[:2]
+                ids[uri] = int(num.split('/')[0])
+        mid_id = ids['urn:ietf:params:rtp-hdrext:sdes:mid']
+        twcc_id = ids['http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01']
+        abs_id = ids['http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time']
+        seen = []  # (pad, mid, twcc seq, has abs-send-time)
+        lock = threading.Lock()
+
+        def parse(pad, info):
+            data = info.get_buffer().extract_dup(0, info.get_buffer().get_size())
+            exts = {}
+            if data[0] & 0x10:
+                start = 12 + 4 * (data[0] & 0x0f)
+                profile = int.from_bytes(data[start:start + 2], 'big')
+                words = int.from_bytes(data[start + 2:start + 4], 'big')
+                i, end = start + 4, start + 4 + 4 * words
+                while profile == 0xBEDE and i < end:
+                    if data[i] == 0:
+                        i += 1
+                        continue
+                    eid, ln = data[i] >> 4, (data[i] & 0x0f) + 1
+                    exts[eid] = data[i + 1:i + 1 + ln]
+                    i += 1 + ln
+            with lock:
+                seen.append((pad.get_name(), exts.get(mid_id, b'').decode(),
+                             int.from_bytes(exts[twcc_id], 'big') if twcc_id in exts else None, abs_id in exts))
+            return Gst.PadProbeReturn.OK
+
+        pr.b.el.connect('pad-added', lambda _el, p: p.add_probe(Gst.PadProbeType.BUFFER, parse))
+        feedback = []
+
+        def rtcp(_pad, info):
+            data = info.get_buffer().extract_dup(0, info.get_buffer().get_size())
+            i = 0
+            while i + 4 <= len(data):
+                if data[i + 1] == 205 and data[i] & 0x1f == 15:  # RTPFB transport-cc
+                    feedback.append(i)
+                i += 4 * (int.from_bytes(data[i + 2:i + 4], 'big') + 1)
+            return Gst.PadProbeReturn.OK
+
+        dec = next(e for e in pr.a.el.children if e.get_factory().get_name() == 'rtcdtlssrtpdec')
+        dec.get_static_pad('rtcp_src').add_probe(Gst.PadProbeType.BUFFER, rtcp)
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 15 and rx.frames['audio'] >= 15, what=f'media on b ({rx.frames})')
+        wait_until(lambda: feedback, what='transport-cc feedback at the sender')
+        with lock:
+            packets = list(seen)
+        mids = {}
+        for pad, mid, _, _ in packets:
+            mids.setdefault(pad, set()).add(mid)
+        b_mids = {p.get_name(): p.get_property('transceiver').get_property('mid') for p, _, _ in rx.pads}
+        self.assertEqual(mids, {pad: {b_mids[pad]} for pad in mids}, 'each packet names its own m-line')
+        self.assertEqual(len(set(b_mids.values())), 2)
+        self.assertTrue(all(has_abs for *_, has_abs in packets), 'abs-send-time in every packet')
+        seqs = [seq for _, _, seq, _ in packets]
+        self.assertNotIn(None, seqs)
+        self.assertEqual(len(set(seqs)), len(seqs), 'one transport-wide sequence for both streams')
+        self.assertEqual(pr.bus_errors, [])
+
+    def test_streams_demultiplexed_by_mid_without_ssrc_lines(self):
+        """An offer without a=ssrc lines (as some endpoints send) and two
+        video m-lines with the same payload type: the receiver tells the
+        streams apart by the MID header extension (RFC 8843 9.2), each src
+        pad with its own transceiver."""
+        self.rtcpeerbin_only('webrtcbin does not demultiplex by MID')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        for pattern in ('ball', 'snow'):
+            self.transceiver_of(add_source(pr, pr.a, VIDEO.replace('pattern=ball', f'pattern={pattern}')))
+        o, r = pr.a, pr.b
+        _, offer = o.create('offer')
+        r.hold()
+        o.set_local('offer', offer)
+        sent = o.local_text_for_signalling(offer)
+        stripped = '\r\n'.join(line for line in sent.split('\r\n')
+                                if not line.startswith(('a=ssrc:', 'a=ssrc-group:')))
+        self.assertNotIn('a=ssrc', stripped)
+        r.set_remote('offer', stripped)
+        _, answer = r.create('answer')
+        o.hold()
+        r.set_local('answer', answer)
+        o.set_remote('answer', r.local_text_for_signalling(answer))
+        pr.wait_connected()
+        wait_until(lambda: len(rx.pads) == 2 and rx.frames['video'] >= 20, what=f'two video streams on b ({rx.frames})')
+        mids = sorted(p.get_property('transceiver').get_property('mid') for p, _, _ in rx.pads)
+        a_mids = sorted(t.get_property('mid') for t in
+                        (o.el.emit('get-transceiver', i) for i in range(2)))
+        self.assertEqual(mids, a_mids, 'each stream on its own transceiver')
+        self.assertEqual(pr.bus_errors, [])
+
+
     def test_keyframe_request_reaches_the_encoder(self):
         """A receiver's key unit request (what a decoder sends on loss)
         travels as RTCP PLI and reaches the sender's encoder as a

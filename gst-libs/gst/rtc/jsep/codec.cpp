@@ -39,6 +39,7 @@ std::vector<Codec> default_codecs(std::string_view kind) {
         make_codec("opus", 48000, 2, {{"minptime", "10"}, {"useinbandfec", "1"}}, {{"transport-cc", ""}}));
     out.push_back(make_codec("PCMU", 8000, std::nullopt, {}, {}));
     out.push_back(make_codec("PCMA", 8000, std::nullopt, {}, {}));
+    out.push_back(make_codec("telephone-event", 48000, std::nullopt, {}, {}));
     out.push_back(make_codec("telephone-event", 8000, std::nullopt, {}, {}));
   } else if (kind == "video") {
     out.push_back(make_codec("VP8", 90000, std::nullopt, {}, kVideoFeedback));
