@@ -104,6 +104,43 @@ GstRtcRtpTransceiverDirection to_gst(jsep::Direction d) {
 
 }  // namespace
 
+namespace {
+
+// RFC 6184 profile-level-id (profile_idc, constraint flags, level_idc in
+// hex) of an encoder's video/x-h264 caps; nullopt without a known profile.
+std::optional<std::string> h264_profile_level_id(const GstStructure *s) {
+  static const struct {
+    const char *profile;
+    guint8 idc, constraints;
+  } kProfiles[] = {
+      {"constrained-baseline", 0x42, 0xe0}, {"baseline", 0x42, 0x00}, {"main", 0x4d, 0x00},
+      {"extended", 0x58, 0x00},            {"high", 0x64, 0x00},     {"constrained-high", 0x64, 0x0c},
+      {"progressive-high", 0x64, 0x08},    {"high-10", 0x6e, 0x00},  {"high-4:2:2", 0x7a, 0x00},
+      {"high-4:4:4", 0xf4, 0x00},
+  };
+  const gchar *profile = gst_structure_get_string(s, "profile");
+  if (!profile) return std::nullopt;
+  for (const auto &p : kProfiles) {
+    if (g_strcmp0(profile, p.profile) != 0) continue;
+    // Level "3.1" -> level_idc 31; "1b" -> 11 (the form without the
+    // constraint flag); none given: 3.1, what browsers offer.
+    guint level = 31;
+    if (const gchar *l = gst_structure_get_string(s, "level")) {
+      if (g_strcmp0(l, "1b") == 0)
+        level = 11;
+      else if (const double v = g_ascii_strtod(l, nullptr); v >= 1 && v <= 6.2)
+        level = guint(v * 10 + 0.5);
+    }
+    gchar *text = g_strdup_printf("%02x%02x%02x", p.idc, p.constraints, level);
+    std::string out = text;
+    g_free(text);
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
   std::vector<jsep::Codec> out;
   if (!caps) return out;
@@ -120,6 +157,9 @@ std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
       if (gst_structure_get_int(s, "clock-rate", &rate)) c.clock_rate = static_cast<guint32>(rate);
       if (gst_structure_get_int(s, "payload", &pt)) c.payload_type = pt;
       if (const gchar *ch = gst_structure_get_string(s, "encoding-params")) c.channels = static_cast<guint32>(atoi(ch));
+      // A payloader's H.264 caps say which profile the stream is.
+      for (const char *field : {"profile-level-id", "packetization-mode"})
+        if (const gchar *v = gst_structure_get_string(s, field)) c.parameters.emplace_back(field, v);
     } else {
       static const struct {
         const char *type, *codec, *kind;
@@ -140,6 +180,8 @@ std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
         kind = m.kind;
         found = true;
       }
+      if (found && name == "video/x-h264")
+        if (auto plid = h264_profile_level_id(s)) c.parameters.emplace_back("profile-level-id", *plid);
       if (!found) {
         if (name.rfind("audio/", 0) == 0) kind = "audio";
         if (name.rfind("video/", 0) == 0) kind = "video";
@@ -160,6 +202,15 @@ std::vector<jsep::Codec> codecs_from_caps(GstCaps *caps, std::string &kind) {
         if (g_ascii_strcasecmp(d.name.c_str(), want.name.c_str()) != 0 || d.clock_rate != want.clock_rate) continue;
         jsep::Codec c = d;
         c.payload_type = want.payload_type;
+        // What the caps know of the stream wins over the engine's default
+        // (an encoder's H.264 profile and level, RFC 6184 profile-level-id).
+        for (const auto &[k, v] : want.parameters) {
+          auto same = std::find_if(c.parameters.begin(), c.parameters.end(), [&](const auto &p) { return p.first == k; });
+          if (same != c.parameters.end())
+            same->second = v;
+          else
+            c.parameters.emplace_back(k, v);
+        }
         merged.push_back(c);
         // Its retransmission format (RFC 4588) when the engine pairs one
         // with it: an rtx entry repairs the codec before it.

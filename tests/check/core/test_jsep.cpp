@@ -107,7 +107,7 @@ TEST(JsepOffer, PayloadTypesUniqueAndRtxAptNamesPrimary) {
     ASSERT_NE(pos, m.formats.begin());
     EXPECT_EQ(*(pos - 1), std::to_string(*apt));
   }
-  EXPECT_EQ(rtx, 6);  // VP8, VP9, 2x H264, AV1, H265
+  EXPECT_EQ(rtx, 8);  // VP8, VP9, 4x H264 (CB pm=1 and pm=0, Main, High), AV1, H265
   ASSERT_NE(rtpmap_named(m, "VP8"), nullptr);
   ASSERT_NE(rtpmap_named(m, "H264"), nullptr);
   EXPECT_NE(fmtp_of(m, rtpmap_named(m, "H264")->payload_type).find("profile-level-id=42e01f"),

@@ -799,9 +799,9 @@ TEST(JsepText, ChromeShapedOfferGetsACorrectAnswer) {
   EXPECT_TRUE(audio.rtcp_rsize);
 
   const MediaDescription &video = answer->media[1];
-  // Constrained baseline only (42001f is Baseline, 4d001f Main), VP9
+  // Constrained baseline and Main (42001f is Baseline: not ours), VP9
   // profile 0 only, no red/ulpfec; each with its rtx, in Chrome's order.
-  EXPECT_EQ(video.formats, split_formats("96 97 106 107 108 109 45 46 98 99"));
+  EXPECT_EQ(video.formats, split_formats("96 97 106 107 108 109 127 125 45 46 98 99"));
   EXPECT_EQ(fmtp_of(video, 107), "apt=106");
   EXPECT_NE(fmtp_of(video, 106).find("packetization-mode=1"), std::string::npos);
   EXPECT_NE(fmtp_of(video, 106).find("profile-level-id=42e01f"), std::string::npos);

@@ -7,6 +7,7 @@ Runs against rtcpeerbin (default) or, to validate the tests themselves,
 GST_RTC_PEER_ELEMENT=webrtcbin.
 """
 import os
+import re
 import sys
 import threading
 
@@ -173,11 +174,16 @@ class Media(PeerTestCase):
         pr = self.pair(**self.PAIR)
         rx = Receiver(pr, pr.b)
         pad = add_source(pr, pr.a, 'videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=30/1 ! '
-                                   'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30')
+                                   'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 ! '
+                                   'capsfilter caps=video/x-h264,profile=main')
         self.transceiver_of(pad)
         offer, _ = pr.negotiate('a')
         self.assertIn('H264/90000', offer)
         self.assertIn('packetization-mode=1', offer)
+        # The encoder's profile (Main) is what the offer names (RFC 6184).
+        h264_pt = re.search(r'a=rtpmap:(\d+) H264/90000', offer).group(1)
+        fmtp = re.search(rf'a=fmtp:{h264_pt} (.*)', offer).group(1)
+        self.assertRegex(fmtp, r'profile-level-id=4d00[0-9a-f]{2}')
         pr.wait_connected()
         wait_until(lambda: rx.frames['video'] >= 15, what=f'H.264 decoded on b ({rx.frames})')
         self.assertEqual([e for _, _, e in rx.pads], ['H264'])

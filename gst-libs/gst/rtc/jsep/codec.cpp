@@ -56,6 +56,15 @@ std::vector<Codec> default_codecs(std::string_view kind) {
         {{"level-asymmetry-allowed", "1"}, {"packetization-mode", "0"}, {"profile-level-id", "42e01f"}},
         kVideoFeedback));
     out.push_back(make_rtx());
+    // Main and High too (Chromium offers them): an encoder's stream in
+    // these profiles needs a receiver that takes them (RFC 6184 8.1).
+    for (const char *plid : {"4d001f", "64001f"}) {
+      out.push_back(make_codec(
+          "H264", 90000, std::nullopt,
+          {{"level-asymmetry-allowed", "1"}, {"packetization-mode", "1"}, {"profile-level-id", plid}},
+          kVideoFeedback));
+      out.push_back(make_rtx());
+    }
     out.push_back(make_codec("AV1", 90000, std::nullopt, {}, kVideoFeedback));
     out.push_back(make_rtx());
     out.push_back(make_codec("H265", 90000, std::nullopt, {{"profile-id", "1"}}, kVideoFeedback));

@@ -55,7 +55,8 @@ struct Codec {
 };
 
 // A reasonable WebRTC codec list for "audio" or "video" (opus, PCMU, PCMA,
-// telephone-event / VP8, VP9, H264 CB 42e01f pm=1, H264 pm=0, AV1, H265,
+// telephone-event at 48 and 8 kHz / VP8, VP9, H264 CB 42e01f pm=1, H264 pm=0,
+// H264 Main and High pm=1, AV1, H265,
 // each video codec with rtx), payload types left for the engine to assign.
 // In a preference list an rtx entry without a usable "apt" repairs the
 // nearest non-rtx codec before it.
