@@ -517,7 +517,7 @@ static void gst_rtc_peer_bin_class_init(GstRtcPeerBinClass *klass) {
       GST_RTC_TYPE_BUNDLE_POLICY, GST_RTC_BUNDLE_POLICY_MAX_BUNDLE, kReadWrite);
   props[PROP_ICE_CANDIDATE_POOL_SIZE] =
       g_param_spec_uint("ice-candidate-pool-size", "ICE candidate pool size",
-                        "W3C iceCandidatePoolSize (candidates are gathered when the local description is set)",
+                        "W3C iceCandidatePoolSize: accepted; no candidates are gathered before the local description is set",
                         0, 255, 0, kReadWrite);
   props[PROP_CERTIFICATE] = g_param_spec_string(
       "certificate", "Certificate",
@@ -532,65 +532,288 @@ static void gst_rtc_peer_bin_class_init(GstRtcPeerBinClass *klass) {
   g_object_class_install_properties(gobject_class, N_PROPS, props);
 
   const GType t = G_TYPE_FROM_CLASS(klass);
+  /**
+   * GstRtcPeerBin::create-offer:
+   * @object: the #GstRtcPeerBin
+   * @options: (nullable): #GstStructure of options: `ice-restart` (boolean)
+   * @promise: a #GstPromise replied with a structure whose `offer` field is a
+   *   #GstRtcSessionDescription, or with an `error` field (a #GError of
+   *   %GST_RTC_ERROR) on failure
+   *
+   * The W3C `createOffer()`: runs on the operations chain after what was
+   * queued before it.
+   */
   signals[SIGNAL_CREATE_OFFER] = g_signal_new_class_handler(
       "create-offer", t, kAction, G_CALLBACK(create_offer), nullptr, nullptr, nullptr, G_TYPE_NONE, 2,
       structure_type, promise_type);
+  /**
+   * GstRtcPeerBin::create-answer:
+   * @object: the #GstRtcPeerBin
+   * @options: (nullable): #GstStructure of options (none are read yet)
+   * @promise: a #GstPromise replied with `answer` (a
+   *   #GstRtcSessionDescription) or `error`; %GST_RTC_ERROR_INVALID_STATE
+   *   without a remote offer
+   *
+   * The W3C `createAnswer()`.
+   */
   signals[SIGNAL_CREATE_ANSWER] = g_signal_new_class_handler(
       "create-answer", t, kAction, G_CALLBACK(create_answer), nullptr, nullptr, nullptr, G_TYPE_NONE, 2,
       structure_type, promise_type);
+  /**
+   * GstRtcPeerBin::set-local-description:
+   * @object: the #GstRtcPeerBin
+   * @desc: (nullable): the #GstRtcSessionDescription; %NULL makes the offer or
+   *   answer the signaling state calls for (W3C implicit description); type
+   *   rollback undoes a pending local offer
+   * @promise: (nullable): a #GstPromise replied with an empty structure, or
+   *   with `error`
+   *
+   * The W3C `setLocalDescription()`. ICE gathering starts when it succeeds.
+   */
   signals[SIGNAL_SET_LOCAL_DESCRIPTION] =
       g_signal_new_class_handler("set-local-description", t, kAction, G_CALLBACK(set_local_description), nullptr,
                                  nullptr, nullptr, G_TYPE_NONE, 2, desc_type, promise_type);
+  /**
+   * GstRtcPeerBin::set-remote-description:
+   * @object: the #GstRtcPeerBin
+   * @desc: the #GstRtcSessionDescription; type rollback undoes a pending remote
+   *   offer
+   * @promise: (nullable): a #GstPromise replied with an empty structure, or
+   *   with `error` (%GST_RTC_ERROR_SDP_SYNTAX with the line for a malformed
+   *   description, %GST_RTC_ERROR_INVALID_STATE out of turn)
+   *
+   * The W3C `setRemoteDescription()`. New transceivers of a remote offer are
+   * announced by #GstRtcPeerBin::on-new-transceiver.
+   */
   signals[SIGNAL_SET_REMOTE_DESCRIPTION] =
       g_signal_new_class_handler("set-remote-description", t, kAction, G_CALLBACK(set_remote_description),
                                  nullptr, nullptr, nullptr, G_TYPE_NONE, 2, desc_type, promise_type);
+  /**
+   * GstRtcPeerBin::add-ice-candidate:
+   * @object: the #GstRtcPeerBin
+   * @mline_index: the m-line the candidate belongs to
+   * @candidate: (nullable): the `candidate:` attribute value (with or without
+   *   the `a=` prefix); "" or %NULL: end of candidates for that m-line
+   * @promise: (nullable): a #GstPromise replied with an empty structure, or
+   *   with `error` (%GST_RTC_ERROR_INVALID_STATE before a remote description,
+   *   %GST_RTC_ERROR_SDP_SYNTAX for a malformed candidate)
+   *
+   * The W3C `addIceCandidate()`.
+   */
   signals[SIGNAL_ADD_ICE_CANDIDATE] =
       g_signal_new_class_handler("add-ice-candidate", t, kAction, G_CALLBACK(add_ice_candidate), nullptr, nullptr,
                                  nullptr, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, promise_type);
+  /**
+   * GstRtcPeerBin::add-transceiver:
+   * @object: the #GstRtcPeerBin
+   * @direction: the #GstRtcRtpTransceiverDirection
+   * @caps: (nullable): caps naming the kind and codecs (application/x-rtp or
+   *   encoded media such as video/x-vp8); they become its codec preferences
+   *
+   * The W3C `addTransceiver()`. Pads requested later take it when their caps
+   * match its kind.
+   *
+   * Returns: (transfer full) (nullable): the new #GstRtcRtpTransceiver, %NULL
+   *   (with a warning on the bus) for caps naming no media
+   */
   signals[SIGNAL_ADD_TRANSCEIVER] = g_signal_new_class_handler(
       "add-transceiver", t, kAction, G_CALLBACK(add_transceiver), nullptr, nullptr, nullptr,
       GST_RTC_TYPE_RTP_TRANSCEIVER, 2, GST_RTC_TYPE_RTP_TRANSCEIVER_DIRECTION, caps_type);
+  /**
+   * GstRtcPeerBin::get-transceivers:
+   * @object: the #GstRtcPeerBin
+   *
+   * The W3C `getTransceivers()`.
+   *
+   * Returns: (transfer full) (element-type GstRtcRtpTransceiver): the
+   *   transceivers, in creation order
+   */
   signals[SIGNAL_GET_TRANSCEIVERS] =
       g_signal_new_class_handler("get-transceivers", t, kAction, G_CALLBACK(get_transceivers), nullptr, nullptr,
                                  nullptr, G_TYPE_PTR_ARRAY, 0);
+  /**
+   * GstRtcPeerBin::get-transceiver:
+   * @object: the #GstRtcPeerBin
+   * @index: the transceiver's index in #GstRtcPeerBin::get-transceivers
+   *
+   * Returns: (transfer full) (nullable): the #GstRtcRtpTransceiver, %NULL when
+   *   there is none at @index
+   */
   signals[SIGNAL_GET_TRANSCEIVER] =
       g_signal_new_class_handler("get-transceiver", t, kAction, G_CALLBACK(get_transceiver), nullptr, nullptr,
                                  nullptr, GST_RTC_TYPE_RTP_TRANSCEIVER, 1, G_TYPE_UINT);
+  /**
+   * GstRtcPeerBin::get-senders:
+   * @object: the #GstRtcPeerBin
+   *
+   * The W3C `getSenders()`: the sender of every transceiver.
+   *
+   * Returns: (transfer full) (element-type GstRtcRtpSender): the senders
+   */
   signals[SIGNAL_GET_SENDERS] = g_signal_new_class_handler(
       "get-senders", t, kAction, G_CALLBACK(get_senders), nullptr, nullptr, nullptr, G_TYPE_PTR_ARRAY, 0);
+  /**
+   * GstRtcPeerBin::get-receivers:
+   * @object: the #GstRtcPeerBin
+   *
+   * The W3C `getReceivers()`: the receiver of every transceiver.
+   *
+   * Returns: (transfer full) (element-type GstRtcRtpReceiver): the receivers
+   */
   signals[SIGNAL_GET_RECEIVERS] = g_signal_new_class_handler(
       "get-receivers", t, kAction, G_CALLBACK(get_receivers), nullptr, nullptr, nullptr, G_TYPE_PTR_ARRAY, 0);
+  /**
+   * GstRtcPeerBin::create-data-channel:
+   * @object: the #GstRtcPeerBin
+   * @label: the channel's label
+   * @options: (nullable): #GstStructure with `ordered` (boolean),
+   *   `max-packet-lifetime` / `max-retransmits` (int), `protocol` (string),
+   *   `negotiated` (boolean), `id` (int), `priority` (string: very-low, low,
+   *   medium, high)
+   *
+   * The W3C `createDataChannel()`; possible before any negotiation (the
+   * first channel makes the data m-line).
+   *
+   * Returns: (transfer full) (nullable): the #GstRtcDataChannel, %NULL (with
+   *   a warning on the bus) for invalid options or a closed connection
+   */
   signals[SIGNAL_CREATE_DATA_CHANNEL] = g_signal_new_class_handler(
       "create-data-channel", t, kAction, G_CALLBACK(create_data_channel), nullptr, nullptr, nullptr,
       GST_RTC_TYPE_DATA_CHANNEL, 2, G_TYPE_STRING, structure_type);
+  /**
+   * GstRtcPeerBin::get-stats:
+   * @object: the #GstRtcPeerBin
+   * @pad: (nullable): a `sink_%u` or `src_%u` pad: only the stats of its
+   *   stream and what they reference; %NULL: everything
+   * @promise: a #GstPromise replied with a structure of W3C stats objects
+   *   (each a #GstStructure with `type`, `id` and `timestamp`) keyed by id
+   *
+   * The W3C `getStats()`.
+   */
   signals[SIGNAL_GET_STATS] = g_signal_new_class_handler("get-stats", t, kAction, G_CALLBACK(get_stats), nullptr,
                                                          nullptr, nullptr, G_TYPE_NONE, 2, GST_TYPE_PAD,
                                                          promise_type);
+  /**
+   * GstRtcPeerBin::restart-ice:
+   * @object: the #GstRtcPeerBin
+   *
+   * The W3C `restartIce()`: the next offer carries new ICE credentials;
+   * #GstRtcPeerBin::on-negotiation-needed fires.
+   */
   signals[SIGNAL_RESTART_ICE] = g_signal_new_class_handler("restart-ice", t, kAction, G_CALLBACK(restart_ice),
                                                            nullptr, nullptr, nullptr, G_TYPE_NONE, 0);
+  /**
+   * GstRtcPeerBin::get-configuration:
+   * @object: the #GstRtcPeerBin
+   *
+   * The W3C `getConfiguration()`.
+   *
+   * Returns: (transfer full): a #GstStructure with `ice-servers`,
+   *   `ice-transport-policy`, `bundle-policy`, `ice-candidate-pool-size` and
+   *   `certificate`
+   */
   signals[SIGNAL_GET_CONFIGURATION] =
       g_signal_new_class_handler("get-configuration", t, kAction, G_CALLBACK(get_configuration), nullptr, nullptr,
                                  nullptr, structure_type, 0);
+  /**
+   * GstRtcPeerBin::set-configuration:
+   * @object: the #GstRtcPeerBin
+   * @configuration: a #GstStructure with the fields of
+   *   #GstRtcPeerBin::get-configuration
+   *
+   * The W3C `setConfiguration()`, with its rules: the bundle policy and the
+   * certificate cannot change once set.
+   *
+   * Returns: %TRUE when applied; %FALSE with a %GST_RTC_ERROR warning on the
+   *   bus otherwise
+   */
   signals[SIGNAL_SET_CONFIGURATION] =
       g_signal_new_class_handler("set-configuration", t, kAction, G_CALLBACK(set_configuration), nullptr, nullptr,
                                  nullptr, G_TYPE_BOOLEAN, 1, structure_type);
+  /**
+   * GstRtcPeerBin::generate-certificate:
+   * @object: the #GstRtcPeerBin
+   * @keygen: (nullable): #GstStructure with `name` ("ECDSA" with
+   *   `named-curve` "P-256", or "RSASSA-PKCS1-v1_5" with `modulus-length`,
+   *   `public-exponent`, `hash`) and `expires` (ms); %NULL: ECDSA P-256
+   * @promise: a #GstPromise replied with `certificate` (PEM of certificate
+   *   and key, for #GstRtcPeerBin:certificate) or `error`
+   *
+   * The W3C `RTCPeerConnection.generateCertificate()`.
+   */
   signals[SIGNAL_GENERATE_CERTIFICATE] =
       g_signal_new_class_handler("generate-certificate", t, kAction, G_CALLBACK(generate_certificate), nullptr,
                                  nullptr, nullptr, G_TYPE_NONE, 2, structure_type, promise_type);
+  /**
+   * GstRtcPeerBin::add-turn-server:
+   * @object: the #GstRtcPeerBin
+   * @uri: turn(s)://user:pass@host:port (webrtcbin's form)
+   *
+   * Adds a TURN server to #GstRtcPeerBin:ice-servers (webrtcbin's signal).
+   *
+   * Returns: %TRUE when @uri parses
+   */
   signals[SIGNAL_ADD_TURN_SERVER] =
       g_signal_new_class_handler("add-turn-server", t, kAction, G_CALLBACK(add_turn_server), nullptr, nullptr,
                                  nullptr, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  /**
+   * GstRtcPeerBin::close:
+   * @object: the #GstRtcPeerBin
+   *
+   * The W3C `close()`: transports, data channels and transceivers stop; the
+   * signaling state becomes closed and no action works afterwards.
+   */
   signals[SIGNAL_CLOSE] = g_signal_new_class_handler("close", t, kAction, G_CALLBACK(close_connection), nullptr,
                                                      nullptr, nullptr, G_TYPE_NONE, 0);
 
+  /**
+   * GstRtcPeerBin::on-negotiation-needed:
+   * @object: the #GstRtcPeerBin
+   *
+   * The W3C `negotiationneeded` event: a new offer is due (a pad, transceiver
+   * or first data channel was added, a direction changed, ICE restarts).
+   * Emitted from the operations chain while the signaling state is stable.
+   */
   signals[SIGNAL_ON_NEGOTIATION_NEEDED] = g_signal_new("on-negotiation-needed", t, G_SIGNAL_RUN_LAST, 0, nullptr,
                                                        nullptr, nullptr, G_TYPE_NONE, 0);
+  /**
+   * GstRtcPeerBin::on-ice-candidate:
+   * @object: the #GstRtcPeerBin
+   * @mline_index: the m-line of the candidate
+   * @candidate: the `candidate:` attribute value; "" once gathering ended
+   *   for that m-line
+   *
+   * The W3C `icecandidate` event: a local candidate to signal to the peer.
+   */
   signals[SIGNAL_ON_ICE_CANDIDATE] = g_signal_new("on-ice-candidate", t, G_SIGNAL_RUN_LAST, 0, nullptr, nullptr,
                                                   nullptr, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstRtcPeerBin::on-ice-candidate-error:
+   * @object: the #GstRtcPeerBin
+   * @error: #GstStructure with `address`, `port`, `url`, `error-code` (STUN
+   *   error code, 701 when a server cannot be reached) and `error-text`
+   *
+   * The W3C `icecandidateerror` event.
+   */
   signals[SIGNAL_ON_ICE_CANDIDATE_ERROR] = g_signal_new("on-ice-candidate-error", t, G_SIGNAL_RUN_LAST, 0, nullptr,
                                                         nullptr, nullptr, G_TYPE_NONE, 1, structure_type);
+  /**
+   * GstRtcPeerBin::on-data-channel:
+   * @object: the #GstRtcPeerBin
+   * @channel: the #GstRtcDataChannel the peer opened
+   *
+   * The W3C `datachannel` event.
+   */
   signals[SIGNAL_ON_DATA_CHANNEL] = g_signal_new("on-data-channel", t, G_SIGNAL_RUN_LAST, 0, nullptr, nullptr,
                                                  nullptr, G_TYPE_NONE, 1, GST_RTC_TYPE_DATA_CHANNEL);
+  /**
+   * GstRtcPeerBin::on-new-transceiver:
+   * @object: the #GstRtcPeerBin
+   * @transceiver: the #GstRtcRtpTransceiver
+   *
+   * A transceiver was created, by #GstRtcPeerBin::add-transceiver, a
+   * requested pad or a remote offer (webrtcbin's signal).
+   */
   signals[SIGNAL_ON_NEW_TRANSCEIVER] = g_signal_new("on-new-transceiver", t, G_SIGNAL_RUN_LAST, 0, nullptr,
                                                     nullptr, nullptr, G_TYPE_NONE, 1, GST_RTC_TYPE_RTP_TRANSCEIVER);
 
