@@ -457,6 +457,38 @@ class Media(PeerTestCase):
         self.assertEqual(pr.bus_errors, [])
 
 
+    def test_replace_track_by_relinking_the_pad(self):
+        """W3C replaceTrack() as GStreamer does it: another source relinked
+        to the same sink pad with the same codec goes on in the same stream,
+        without a renegotiation; the far side keeps decoding on its pad."""
+        self.rtcpeerbin_only('encoded media into the bin')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        encoded = VIDEO.replace(' ! rtpvp8pay pt=96', '')
+        first = Gst.parse_bin_from_description(encoded, True)
+        pr.pipeline.add(first)
+        sink = pr.a.el.request_pad_simple('sink_%u')
+        self.assertEqual(first.get_static_pad('src').link(sink), Gst.PadLinkReturn.OK)
+        first.sync_state_with_parent()
+        self.transceiver_of(sink)
+        pr.negotiate('a')
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 10, what='first source decoded on b')
+        needed = []
+        pr.a.el.connect('on-negotiation-needed', lambda *_: needed.append(1))
+        first.get_static_pad('src').unlink(sink)
+        first.set_state(Gst.State.NULL)
+        pr.pipeline.remove(first)
+        second = Gst.parse_bin_from_description(encoded.replace('pattern=ball', 'pattern=snow'), True)
+        pr.pipeline.add(second)
+        self.assertEqual(second.get_static_pad('src').link(sink), Gst.PadLinkReturn.OK)
+        second.sync_state_with_parent()
+        before = rx.frames['video']
+        wait_until(lambda: rx.frames['video'] >= before + 30, what='second source decoded on b')
+        self.assertEqual(len(rx.pads), 1, 'same stream, same far pad')
+        self.assertEqual(needed, [], 'no renegotiation')
+        self.assertEqual(pr.bus_errors, [])
+
     def test_keyframe_request_reaches_the_encoder(self):
         """A receiver's key unit request (what a decoder sends on loss)
         travels as RTCP PLI and reaches the sender's encoder as a
