@@ -47,24 +47,15 @@ void DtmfInjector::configure(GstRtcDtmfSender *sender, int audio_pt, int te_pt, 
   if (old) gst_object_unref(old);
 }
 
-GstBuffer *DtmfInjector::event_packet(GstBuffer *audio, bool end) {
-  guint16 seq = 0;
-  guint32 ssrc = 0;
-  {
-    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-    if (!gst_rtp_buffer_map(audio, GST_MAP_READ, &rtp)) return audio;
-    seq = gst_rtp_buffer_get_seq(&rtp);
-    ssrc = gst_rtp_buffer_get_ssrc(&rtp);
-    gst_rtp_buffer_unmap(&rtp);
-  }
+GstBuffer *DtmfInjector::event_packet(GstBuffer *audio, const Header &h, bool end) {
   GstBuffer *out = gst_rtp_buffer_new_allocate(4, 0, 0);
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
   if (!gst_rtp_buffer_map(out, GST_MAP_WRITE, &rtp)) {
     gst_buffer_unref(out);
     return audio;
   }
-  gst_rtp_buffer_set_seq(&rtp, seq);
-  gst_rtp_buffer_set_ssrc(&rtp, ssrc);
+  gst_rtp_buffer_set_seq(&rtp, h.seq);
+  gst_rtp_buffer_set_ssrc(&rtp, h.ssrc);
   gst_rtp_buffer_set_timestamp(&rtp, segment_ts_);
   gst_rtp_buffer_set_payload_type(&rtp, guint8(te_pt_));
   gst_rtp_buffer_set_marker(&rtp, marker_);
@@ -81,15 +72,18 @@ GstBuffer *DtmfInjector::event_packet(GstBuffer *audio, bool end) {
 }
 
 GstBuffer *DtmfInjector::process(GstBuffer *buf) {
-  guint8 pt = 0;
-  guint32 ts = 0;
+  Header h;
   {
     GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
     if (!gst_rtp_buffer_map(buf, GST_MAP_READ, &rtp)) return buf;
-    pt = gst_rtp_buffer_get_payload_type(&rtp);
-    ts = gst_rtp_buffer_get_timestamp(&rtp);
+    h.pt = gst_rtp_buffer_get_payload_type(&rtp);
+    h.ts = gst_rtp_buffer_get_timestamp(&rtp);
+    h.seq = gst_rtp_buffer_get_seq(&rtp);
+    h.ssrc = gst_rtp_buffer_get_ssrc(&rtp);
     gst_rtp_buffer_unmap(&rtp);
   }
+  const guint8 pt = h.pt;
+  const guint32 ts = h.ts;
   GstRtcDtmfSender *sender = nullptr;
   guint rate = 0;
   {
@@ -146,11 +140,11 @@ GstBuffer *DtmfInjector::process(GstBuffer *buf) {
       state_ = State::Ending;
     } else {
       duration_ = guint32(elapsed);
-      out = event_packet(buf, false);
+      out = event_packet(buf, h, false);
     }
   }
   if (state_ == State::Ending) {
-    out = event_packet(buf, true);
+    out = event_packet(buf, h, true);
     if (++ends_sent_ >= kEndPackets) {
       gap_until_ = segment_ts_ + duration_ + guint32(gap_samples_);
       state_ = State::Gap;

@@ -34,7 +34,13 @@ class DtmfInjector {
 
  private:
   enum class State { Idle, Tone, Ending, Gap };
-  GstBuffer *event_packet(GstBuffer *audio, bool end);
+  struct Header {
+    guint8 pt = 0;
+    guint16 seq = 0;
+    guint32 ts = 0, ssrc = 0;
+  };
+  // The event packet that takes the place of `audio` (which it unrefs).
+  GstBuffer *event_packet(GstBuffer *audio, const Header &h, bool end);
 
   std::mutex lock_;  // configuration
   GstRtcDtmfSender *sender_ = nullptr;  // owned ref
