@@ -30,10 +30,17 @@ struct SendTap {
   std::mutex lock;
   guint8 mid_id = 0;
   std::string mid;
-  void set_mid(guint8 id, const std::string &value) {
+  // transport-cc (draft-holmer): named in the caps going into the funnel,
+  // so rtpfunnel writes one transport-wide sequence for all the transport's
+  // streams and rtpsession records what it sent, to match the peer's
+  // feedback against (without that record rtpsession keeps every fed-back
+  // packet and its statistics cost grows with the call).
+  guint8 twcc_id = 0;
+  void configure(guint8 mid_ext, const std::string &value, guint8 twcc_ext) {
     std::lock_guard guard(lock);
-    mid_id = value.empty() || value.size() > 16 ? 0 : id;
+    mid_id = value.empty() || value.size() > 16 ? 0 : mid_ext;
     mid = value;
+    twcc_id = twcc_ext;
   }
 };
 
@@ -85,23 +92,43 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
     }
   }
   buf = tap.dtmf.process(buf);
-  guint8 id = 0, value[16];
+  guint8 id = 0, twcc = 0, value[16];
   guint size = 0;
   {
     std::lock_guard guard(tap.lock);
     id = tap.mid_id;
+    twcc = tap.twcc_id;
     size = guint(std::min<size_t>(tap.mid.size(), sizeof value));
     std::memcpy(value, tap.mid.data(), size);
   }
-  if (id) {
-    buf = gst_buffer_make_writable(buf);
-    put_extension(buf, id, value, size);
-  }
+  if (id || twcc) buf = gst_buffer_make_writable(buf);
+  if (id) put_extension(buf, id, value, size);
+  // rtpfunnel and rtpsession fill in an extension that is there: room for
+  // the transport-wide sequence number.
+  static const guint8 kNoSeq[2] = {0, 0};
+  if (twcc) put_extension(buf, twcc, kNoSeq, sizeof kNoSeq);
   return buf;
 }
 
 GstPadProbeReturn send_tap(GstPad *, GstPadProbeInfo *info, gpointer data) {
   auto &tap = *static_cast<SendTap *>(data);
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
+    guint8 twcc = 0;
+    {
+      std::lock_guard guard(tap.lock);
+      twcc = tap.twcc_id;
+    }
+    if (GST_EVENT_TYPE(ev) != GST_EVENT_CAPS || twcc == 0) return GST_PAD_PROBE_OK;
+    GstCaps *caps = nullptr;
+    gst_event_parse_caps(ev, &caps);
+    caps = gst_caps_copy(caps);
+    gst_caps_set_simple(caps, ("extmap-" + std::to_string(twcc)).c_str(), G_TYPE_STRING, kTwccExtUri, nullptr);
+    info->data = gst_event_new_caps(caps);
+    gst_caps_unref(caps);
+    gst_event_unref(ev);
+    return GST_PAD_PROBE_OK;
+  }
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     info->data = tap_buffer(tap, GST_PAD_PROBE_INFO_BUFFER(info));
   } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
@@ -469,9 +496,9 @@ void PeerConnection::start_media_if_ready() {
     }
     media->set_rtx(pt_to_rtx, ssrc_to_rtx, remote_ssrc_to_rtx);
     // Header extensions of the transport (BUNDLE: one id per URI on all its
-    // m-lines, RFC 8843 9.2). Sending pads write their MID; the transport
-    // adds send times and transport-wide sequence numbers to every packet
-    // and the MID to retransmissions.
+    // m-lines, RFC 8843 9.2). Sending pads write their MID, rtpfunnel the
+    // transport-wide sequence (SendTap); the transport adds send times to
+    // every packet and the MID to retransmissions.
     SendExtensions send_ext;
     guint8 recv_mid = 0;
     for (const auto &other : media_plans_) {
@@ -480,7 +507,6 @@ void PeerConnection::start_media_if_ready() {
         if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
         if (e.uri == kMidExtUri) send_ext.mid = recv_mid = guint8(e.id);
         if (e.uri == kAbsSendTimeExtUri) send_ext.abs_send_time = guint8(e.id);
-        if (e.uri == kTwccExtUri) send_ext.twcc = guint8(e.id);
       }
       const auto &ts = session_.transceivers();
       if (other.transceiver < ts.size() && ts[other.transceiver].send_ssrcs.size() == 2)
@@ -544,13 +570,21 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
   }
   sp.tap.dtmf.configure(dtmf, pt, dtmf ? te_pt : -1, sp.clock_rate);
   if (dtmf) gst_object_unref(dtmf);
-  guint8 mid_id = 0;
-  for (const auto &e : mp.extensions)
-    if (e.uri == kMidExtUri && e.id > 0 && e.id < 15) mid_id = guint8(e.id);
-  sp.tap.set_mid(mid_id, mp.mid);
-  if (sp.tap.out_pt >= 0 || dtmf || mid_id)
-    sp.send_probe = gst_pad_add_probe(src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-                                      send_tap, &sp.tap, nullptr);
+  guint8 mid_id = 0, twcc_id = 0;
+  for (const auto &e : mp.extensions) {
+    if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
+    if (e.uri == kMidExtUri) mid_id = guint8(e.id);
+    if (e.uri == kTwccExtUri) twcc_id = guint8(e.id);
+  }
+  sp.tap.configure(mid_id, mp.mid, twcc_id);
+  // Linked above: the pad's sticky caps reach the funnel through the probe
+  // with the data the hold releases.
+  if (sp.tap.out_pt >= 0 || dtmf || mid_id || twcc_id)
+    sp.send_probe = gst_pad_add_probe(
+        src,
+        GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
+                        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+        send_tap, &sp.tap, nullptr);
   sp.funnel_pad = funnel_pad;
   sp.media = &media;
   if (sp.block_probe) {

@@ -73,11 +73,6 @@ void HeaderExtWriter::write(GstBuffer *buf, const SendExtensions &ext) {
     const guint8 data[3] = {guint8(t >> 16), guint8(t >> 8), guint8(t)};
     put(rtp, ext.abs_send_time, data, sizeof data);
   }
-  if (ext.twcc) {
-    const guint16 seq = twcc_seq_.fetch_add(1, std::memory_order_relaxed);
-    const guint8 data[2] = {guint8(seq >> 8), guint8(seq)};
-    put(rtp, ext.twcc, data, sizeof data);
-  }
   gst_rtp_buffer_unmap(&rtp);
 }
 

@@ -3,16 +3,16 @@
  *
  * RTP header extensions (RFC 8285 one-byte form) on the packets an
  * rtcpeerbin sends and receives: the transport's writer puts the
- * negotiated MID (RFC 9143), abs-send-time and transport-wide sequence
- * number into every outgoing packet just before SRTP, so retransmissions
- * and every bundled stream share one transport-wide sequence; the reader
- * takes the MID out of a received packet for RFC 8843 demultiplexing.
+ * negotiated abs-send-time into every outgoing packet just before SRTP
+ * (retransmissions included) and the MID into retransmissions (each
+ * sending pad writes its own; rtpfunnel and rtpsession the transport-wide
+ * sequence number); the reader takes the MID out of a received packet for
+ * RFC 8843 demultiplexing.
  */
 #pragma once
 
 #include <gst/gst.h>
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,9 +29,9 @@ inline constexpr const char *kTwccExtUri = "http://www.ietf.org/id/draft-holmer-
 // of SSRCs that carry no MID yet (RFC 4588 repair SSRCs: each sending pad
 // writes its own MID, see peer-connection-media.cpp).
 struct SendExtensions {
-  guint8 mid = 0, abs_send_time = 0, twcc = 0;
+  guint8 mid = 0, abs_send_time = 0;
   std::map<guint32, std::string> ssrc_mid;
-  bool empty() const { return mid == 0 && abs_send_time == 0 && twcc == 0; }
+  bool empty() const { return mid == 0 && abs_send_time == 0; }
 };
 
 class HeaderExtWriter {
@@ -46,7 +46,6 @@ class HeaderExtWriter {
   void write(GstBuffer *buf, const SendExtensions &ext);
   std::mutex lock_;
   std::shared_ptr<const SendExtensions> ext_;
-  std::atomic<guint16> twcc_seq_{0};
 };
 
 // Writes one-byte extension `id` into a writable RTP packet (in place when
