@@ -140,6 +140,38 @@ TEST(JsepOffer, AudioDefaultsOpusStereoAndStaticG711) {
   EXPECT_EQ(te_rates, (std::vector<std::uint32_t>{48000u, 8000u}));
 }
 
+TEST(JsepOffer, FixedPayloadTypeOfALaterMlineIsNotAllocatedEarlier) {
+  // An audio pad's Opus fixed at 111 with DTMF left to the engine, then a
+  // video pad whose payloader fixed VP8 at 96: in one BUNDLE 96 must stay
+  // VP8's (RFC 8843 9.1), so telephone-event gets another number.
+  Transceiver audio = make_transceiver("audio");
+  Codec opus;
+  opus.name = "opus";
+  opus.clock_rate = 48000;
+  opus.channels = 2;
+  opus.payload_type = 111;
+  Codec te;
+  te.name = "telephone-event";
+  te.clock_rate = 48000;
+  audio.codecs = {opus, te};
+  Transceiver video = make_transceiver("video");
+  Codec vp8;
+  vp8.name = "VP8";
+  vp8.payload_type = 96;
+  video.codecs = {vp8};
+  Session s = offerer_with({audio, video});
+  auto offer = s.create_offer();
+  ASSERT_TRUE(offer.ok()) << offer.error().describe();
+  std::map<int, std::string> codec_of;
+  for (const auto &m : offer->media)
+    for (const auto &r : m.rtpmaps) {
+      auto [it, fresh] = codec_of.emplace(r.payload_type, r.encoding);
+      EXPECT_EQ(it->second, r.encoding) << "payload type " << r.payload_type << " names two codecs";
+    }
+  EXPECT_EQ(codec_of[96], "VP8");
+  EXPECT_EQ(codec_of[111], "opus");
+}
+
 TEST(JsepOffer, SamePayloadTypesAndExtmapIdsAcrossMlines) {
   Session s = offerer_with({make_transceiver("video"), make_transceiver("video"), make_transceiver("audio")});
   auto offer = s.create_offer();

@@ -156,6 +156,13 @@ Result<SessionDescription> Session::create_offer(const OfferOptions &opts) {
                                                  ? (current_remote_ ? &*current_remote_ : nullptr)
                                                  : (current_local_ ? &*current_local_ : nullptr);
   std::vector<Codec> pt_table = pt_table_;
+  // Payload types the application fixed (a payloader's caps) are taken
+  // before any is allocated: in a BUNDLE a number means one codec on every
+  // m-line (RFC 8843 9.1), so a later m-line's fixed 96 must not collide
+  // with an earlier one's allocated 96.
+  for (const Line &l : lines)
+    if (!l.reject && l.slot.owner == Slot::Owner::Transceiver && l.slot.transceiver < transceivers_.size())
+      remember_payload_types(pt_table, transceivers_[l.slot.transceiver].codecs);
   std::vector<HeaderExtension> ext_table = ext_table_;
   Group bundle{"BUNDLE", {}};
   for (std::size_t i = 0; i < lines.size(); i++) {
