@@ -579,7 +579,7 @@ static void gst_rtc_peer_bin_class_init(GstRtcPeerBinClass *klass) {
    * @desc: the #GstRtcSessionDescription; type rollback undoes a pending remote
    *   offer
    * @promise: (nullable): a #GstPromise replied with an empty structure, or
-   *   with `error` (%GST_RTC_ERROR_SDP_SYNTAX with the line for a malformed
+   *   with `error` (%GST_RTC_ERROR_SYNTAX with the line for a malformed
    *   description, %GST_RTC_ERROR_INVALID_STATE out of turn)
    *
    * The W3C `setRemoteDescription()`. New transceivers of a remote offer are
@@ -596,7 +596,7 @@ static void gst_rtc_peer_bin_class_init(GstRtcPeerBinClass *klass) {
    *   the `a=` prefix); "" or %NULL: end of candidates for that m-line
    * @promise: (nullable): a #GstPromise replied with an empty structure, or
    *   with `error` (%GST_RTC_ERROR_INVALID_STATE before a remote description,
-   *   %GST_RTC_ERROR_SDP_SYNTAX for a malformed candidate)
+   *   %GST_RTC_ERROR_SYNTAX for a malformed candidate)
    *
    * The W3C `addIceCandidate()`.
    */

@@ -409,9 +409,12 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
   std::map<guint32, size_t> by_ssrc;
   std::map<guint, size_t> by_pt;
   std::map<std::string, size_t> by_mid;
+  std::set<size_t> with_rtx;
   for (const auto &mp : media_plans_) {
     if (mp.stopped) continue;
     by_mid[mp.mid] = mp.transceiver;
+    for (const auto &c : mp.codecs)
+      if (g_ascii_strcasecmp(c.name.c_str(), "rtx") == 0) with_rtx.insert(mp.transceiver);
     for (guint32 ssrc : mp.remote_ssrcs) by_ssrc[ssrc] = mp.transceiver;
     for (const auto &c : mp.codecs)
       if (c.payload_type >= 0) by_pt.emplace(static_cast<guint>(c.payload_type), mp.transceiver);
@@ -421,6 +424,7 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
     ssrc_transceiver_ = std::move(by_ssrc);
     pt_transceiver_ = std::move(by_pt);
     mid_transceiver_ = std::move(by_mid);
+    rtx_transceivers_ = std::move(with_rtx);
   }
   start_media_if_ready();
 }
@@ -436,9 +440,11 @@ void PeerConnection::start_media_if_ready() {
       ev.new_stream = [this](GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid) {
         new_stream(pad, ssrc, pt, mid);
       };
+      ev.wants_nack = [this](guint32 ssrc, const std::optional<std::string> &mid) { return wants_nack(ssrc, mid); };
       GError *error = nullptr;
       media.reset(MediaStream::create(GST_BIN(bin_), mp.transport_mid, stream->dtlsenc(), stream->dtlsdec(),
                                       settings().latency, ev, &error));
+      if (media) watch_rtcp_reports(media->rtpbin());  // remote-inbound-rtp from the first report on
       if (!media) {
         GST_ELEMENT_WARNING(bin_, CORE, MISSING_PLUGIN, ("%s", error ? error->message : "no media"), (nullptr));
         g_clear_error(&error);
@@ -596,6 +602,18 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
                   pt, mp.transport_mid.c_str());
 }
 
+bool PeerConnection::wants_nack(guint32 ssrc, const std::optional<std::string> &mid) {
+  std::lock_guard<std::mutex> guard(lock_);
+  std::optional<size_t> index;
+  if (mid)
+    if (auto it = mid_transceiver_.find(*mid); it != mid_transceiver_.end()) index = it->second;
+  if (!index)
+    if (auto it = ssrc_transceiver_.find(ssrc); it != ssrc_transceiver_.end()) index = it->second;
+  // Not known yet (no a=ssrc, no MID seen): ask when any m-line repairs.
+  if (!index) return !rtx_transceivers_.empty();
+  return rtx_transceivers_.count(*index) > 0;
+}
+
 void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid) {
   GstRtcRtpTransceiver *transceiver = nullptr;
   std::string name;
@@ -629,6 +647,15 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
     src_pads_.emplace_back(GST_PAD(gst_object_ref(ghost)), index);
   }
   gst_pad_set_active(ghost, TRUE);
+  // The stream's caps (and stream-start) are on rtpbin's pad already: on
+  // ours too before pad-added, so a handler can read get_current_caps().
+  gst_pad_sticky_events_foreach(
+      rtpbin_pad,
+      [](GstPad *, GstEvent **event, gpointer pad) -> gboolean {
+        gst_pad_store_sticky_event(GST_PAD(pad), *event);
+        return TRUE;
+      },
+      ghost);
   gst_element_add_pad(GST_ELEMENT(bin_), ghost);  // pad-added: the W3C track event
 }
 

@@ -142,6 +142,10 @@ class PeerConnection {
   // The media objects (codec, RTP streams, media-source) into `out`, and
   // for each of our pads the ids of its RTP stream objects.
   void add_media_stats(GstStructure *out, double ts, std::map<GstPad *, std::vector<std::string>> &pad_streams);
+  // Starts recording the peer's RTCP report blocks in a transport's RTP
+  // session (peer-stats.cpp); get-stats does it on first use, a session
+  // watched from its creation counts every report.
+  static void watch_rtcp_reports(GstElement *rtpbin);
   void do_close();
   void ensure_sctp_locked();
   // Media (peer-connection-media.cpp), on the chain unless said otherwise.
@@ -152,6 +156,7 @@ class PeerConnection {
   bool insert_payloader(SinkPad &pad);  // streaming thread
   // Streaming thread; `mid`: from the packets' MID header extension.
   void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid);
+  bool wants_nack(guint32 ssrc, const std::optional<std::string> &mid);  // any thread
   void teardown_media();
   void remove_src_pads(size_t transceiver);
   void unlink_sink_pad(SinkPad &pad, bool hold);
@@ -195,6 +200,7 @@ class PeerConnection {
   std::map<guint32, size_t> ssrc_transceiver_;
   std::map<guint, size_t> pt_transceiver_;
   std::map<std::string, size_t> mid_transceiver_;
+  std::set<size_t> rtx_transceivers_;  // m-lines with RFC 4588 rtx agreed
   // The src_%u pads made so far (owned refs) and their transceiver.
   std::vector<std::pair<GstPad *, std::optional<size_t>>> src_pads_;
 

@@ -52,6 +52,7 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
   // first pad of the session is requested.
   g_signal_connect(rtpbin, "request-aux-sender", G_CALLBACK(on_aux_sender), self);
   g_signal_connect(rtpbin, "request-aux-receiver", G_CALLBACK(on_aux_receiver), self);
+  g_signal_connect(rtpbin, "new-jitterbuffer", G_CALLBACK(on_new_jitterbuffer), self);
   gst_bin_add_many(bin, rtpbin, funnel, nullptr);
   // One session (0) carries every m-line of the transport.
   bool ok = link_request(funnel, "src", false, rtpbin, "send_rtp_sink_0");
@@ -153,6 +154,27 @@ void MediaStream::learn_mid(GstBuffer *buf) {
   learnt_mids_.emplace(ssrc, *mid);
 }
 
+void MediaStream::update_nack(guint32 ssrc, GstElement *jitterbuffer) {
+  std::optional<std::string> mid;
+  {
+    std::lock_guard lock(lock_);
+    if (auto it = learnt_mids_.find(ssrc); it != learnt_mids_.end()) mid = it->second;
+  }
+  const bool nack = events_.wants_nack && events_.wants_nack(ssrc, mid);
+  g_object_set(jitterbuffer, "do-retransmission", nack, nullptr);
+}
+
+void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, guint, guint ssrc, gpointer data) {
+  auto *self = static_cast<MediaStream *>(data);
+  {
+    std::lock_guard lock(self->lock_);
+    auto &slot = self->jitterbuffers_[ssrc];
+    if (slot) gst_object_unref(slot);
+    slot = GST_ELEMENT(gst_object_ref(jitterbuffer));
+  }
+  self->update_nack(ssrc, jitterbuffer);
+}
+
 void MediaStream::set_extensions(SendExtensions send, guint8 recv_mid_id) {
   writer_.configure(std::move(send));
   recv_mid_id_ = recv_mid_id;
@@ -192,8 +214,17 @@ void MediaStream::set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::ma
     }
   }
   gst_structure_free(remote);
-  // Jitter buffers ask for what is missing (NACK) once rtx is agreed.
-  if (rtpbin_ && !pt_to_rtx.empty()) g_object_set(rtpbin_, "do-retransmission", TRUE, nullptr);
+  // Jitter buffers ask for what is missing (NACK) when their m-line has rtx
+  // (set per jitter buffer: rtpbin's own switch would make audio ask too).
+  std::map<guint32, GstElement *> jitterbuffers;
+  {
+    std::lock_guard lock(lock_);
+    for (auto &[ssrc, jb] : jitterbuffers_) jitterbuffers[ssrc] = GST_ELEMENT(gst_object_ref(jb));
+  }
+  for (auto &[ssrc, jb] : jitterbuffers) {
+    update_nack(ssrc, jb);
+    gst_object_unref(jb);
+  }
   gst_structure_free(pts);
   gst_structure_free(ssrcs);
 }
@@ -213,6 +244,8 @@ void MediaStream::teardown() {
   }
   {
     std::lock_guard lock(lock_);
+    for (auto &[ssrc, jb] : jitterbuffers_) gst_object_unref(jb);
+    jitterbuffers_.clear();
     for (GstElement **e : {&rtx_send_, &rtx_receive_})
       if (*e) {
         gst_object_unref(*e);

@@ -30,6 +30,9 @@ class MediaStream {
     // A received stream appeared (streaming thread): rtpbin's source pad;
     // `mid`: what its packets' MID header extension said, if they had one.
     std::function<void(GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid)> new_stream;
+    // Whether the jitter buffer of a received SSRC asks for retransmissions
+    // (its m-line has RFC 4588 rtx): audio without rtx sends no NACKs.
+    std::function<bool(guint32 ssrc, const std::optional<std::string> &mid)> wants_nack;
   };
   // Makes rtpbin + rtpfunnel in `bin`, linked to the transport's elements.
   // NULL + error when gst-plugins-good's rtpmanager is missing.
@@ -67,6 +70,8 @@ class MediaStream {
   static void on_pad_added(GstElement *, GstPad *pad, gpointer data);
   static GstElement *on_aux_sender(GstElement *, guint session, gpointer data);
   static GstElement *on_aux_receiver(GstElement *, guint session, gpointer data);
+  static void on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, guint session, guint ssrc, gpointer data);
+  void update_nack(guint32 ssrc, GstElement *jitterbuffer);
   // Received RTP before rtpbin: the MID of each new SSRC (RFC 8843 9.2).
   void learn_mid(GstBuffer *buf);
 
@@ -81,6 +86,7 @@ class MediaStream {
   GstPad *recv_probe_pad_ = nullptr;  // owned ref: dtlsdec's rtp_src
   gulong recv_probe_ = 0;
   std::map<guint32, std::string> learnt_mids_;  // under lock_
+  std::map<guint32, GstElement *> jitterbuffers_;  // owned refs, under lock_
 };
 
 }  // namespace gst_rtc::peer

@@ -30,6 +30,7 @@ class WithWebrtcbin(Media):
     test_header_extensions_on_the_wire = None
     test_streams_demultiplexed_by_mid_without_ssrc_lines = None
     test_replace_track_by_relinking_the_pad = None
+    test_only_media_with_rtx_asks_for_retransmissions = None
 
 
 @unittest.skipUnless(have_element('webrtcbin'), 'needs webrtcbin (gstreamer1.0-plugins-bad)')

@@ -489,6 +489,28 @@ class Media(PeerTestCase):
         self.assertEqual(needed, [], 'no renegotiation')
         self.assertEqual(pr.bus_errors, [])
 
+    def test_only_media_with_rtx_asks_for_retransmissions(self):
+        """NACKs are asked only for streams whose m-line agreed rtx (the
+        video here): the audio jitter buffer asks for nothing, so audio
+        losses do not turn into useless feedback."""
+        self.rtcpeerbin_only('reads rtcpeerbin\'s jitter buffers')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        for desc in (VIDEO, AUDIO):
+            self.transceiver_of(add_source(pr, pr.a, desc))
+        pr.negotiate('a')
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 5 and rx.frames['audio'] >= 5, what=f'media on b ({rx.frames})')
+        asks = []
+        it = pr.b.el.iterate_recurse()
+        while True:
+            res, el = it.next()
+            if res != Gst.IteratorResult.OK:
+                break
+            if el.get_factory() and el.get_factory().get_name() == 'rtpjitterbuffer':
+                asks.append(el.get_property('do-retransmission'))
+        self.assertEqual(sorted(asks), [False, True], 'one jitter buffer per stream, only video asks')
+
     def test_keyframe_request_reaches_the_encoder(self):
         """A receiver's key unit request (what a decoder sends on loss)
         travels as RTCP PLI and reaches the sender's encoder as a
