@@ -726,7 +726,9 @@ static void gst_rtc_dtls_srtp_enc_class_init(GstRtcDtlsSrtpEncClass *klass) {
   g_object_class_install_property(
       gobject_class, PROP_FINGERPRINT,
       g_param_spec_string("fingerprint", "Fingerprint",
-                          "Local certificate fingerprint for a=fingerprint (sha-256)", nullptr, ro));
+                          "Fingerprint of the local certificate for a=fingerprint (\"sha-256 AB:CD:...\"); "
+                          "reading it generates the certificate when unset",
+                          nullptr, ro));
   /**
    * GstRtcDtlsSrtpEnc:transport:
    *

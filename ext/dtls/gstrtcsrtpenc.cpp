@@ -765,9 +765,8 @@ static void gst_rtc_srtp_enc_class_init(GstRtcSrtpEncClass *klass) {
   g_object_class_install_property(
       gobject_class, PROP_REPLAY_WINDOW_SIZE,
       g_param_spec_uint("replay-window-size", "Replay window size",
-                        "Size of the replay protection window (srtpenc compatibility; receivers check it)",
-                        64, 0x8000, kDefaultReplayWindow,
-                        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
+                        "Size of the replay window in packets (kept for srtpenc compatibility)", 64, 0x8000,
+                        kDefaultReplayWindow, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
   /**
    * GstRtcSrtpEnc:allow-repeat-tx:
    *

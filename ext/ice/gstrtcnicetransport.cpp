@@ -1051,14 +1051,20 @@ static void gst_rtc_nice_transport_class_init(GstRtcNiceTransportClass *klass) {
    * is an ICE restart.
    */
   props[PROP_LOCAL_UFRAG] =
-      g_param_spec_string("local-ufrag", "Local ufrag", "The local ICE username fragment", nullptr, kRw);
+      g_param_spec_string("local-ufrag", "Local ufrag",
+                          "The local ICE username fragment (generated at construction; set it to fix it, or "
+                          "to restart ICE on a running transport)",
+                          nullptr, kRw);
   /**
    * GstRtcNiceTransport:local-pwd:
    *
    * The local ICE password (22+ ice-chars).
    */
   props[PROP_LOCAL_PWD] =
-      g_param_spec_string("local-pwd", "Local password", "The local ICE password", nullptr, kRw);
+      g_param_spec_string("local-pwd", "Local password",
+                          "The local ICE password (generated at construction; set it to fix it, or "
+                          "to restart ICE on a running transport)",
+                          nullptr, kRw);
   /**
    * GstRtcNiceTransport:remote-ufrag:
    *

@@ -580,7 +580,8 @@ static void gst_rtc_pay_class_init(GstRtcPayClass *klass) {
    */
   g_object_class_install_property(
       gobject_class, PROP_SSRC,
-      g_param_spec_uint("ssrc", "SSRC", "RTP SSRC (4294967295: random)", 0, G_MAXUINT, kRandomSsrc, rw));
+      g_param_spec_uint("ssrc", "SSRC", "RTP SSRC (4294967295: random); while payloading, the SSRC in use", 0,
+                        G_MAXUINT, kRandomSsrc, rw));
   /**
    * GstRtcPay:seqnum-offset:
    *
