@@ -10,7 +10,9 @@
 // the description it belongs to.
 //
 // The test drives `app` through Runtime.evaluate (DevTools) and reads back
-// what a web application would see: states, channel events, messages.
+// what a web application would see: states, channel events, messages, and
+// for media (test_browser_media.py) the received tracks playing in
+// <video>/<audio> elements and getStats() inbound-/outbound-rtp with codecs.
 'use strict';
 
 const app = (() => {
@@ -26,6 +28,13 @@ const app = (() => {
                   candidatesInRemoteSdp: 0, descriptionsSent: 0, descriptionsApplied: 0};
   const errors = [];
   const remoteChannels = [];
+  // Media (issue 7): tracks the page received (W3C track event), each
+  // played by a muted <video>/<audio> element as a web app would (Chromium
+  // pulls decoded audio only for a playing element), and local tracks from
+  // getUserMedia (--use-fake-device-for-media-stream: a test pattern and a
+  // beep).
+  const remoteTracks = [];  // {kind, id, mid, streams, ended, element}
+  const localTracks = [];
 
   function fail(where, e) {
     errors.push(`${where}: ${e && e.name ? e.name + ': ' : ''}${e && e.message ? e.message : e}`);
@@ -158,6 +167,22 @@ const app = (() => {
         post({type: 'candidate', candidate: c ? c.candidate : '',
               sdpMLineIndex: c ? c.sdpMLineIndex : 0, sdpMid: c ? c.sdpMid : null});
       });
+      pc.addEventListener('track', (e) => {
+        const t = e.track;
+        const el = document.createElement(t.kind === 'video' ? 'video' : 'audio');
+        // Audio plays unmuted (the test browser's autoplay policy lets it):
+        // Chromium measures inbound audioLevel after the element's volume.
+        el.muted = t.kind === 'video';
+        el.autoplay = true;
+        el.playsInline = true;
+        el.srcObject = new MediaStream([t]);
+        document.body.appendChild(el);
+        el.play().catch((err) => fail(`play ${t.kind}`, err));
+        const rec = {kind: t.kind, id: t.id, mid: e.transceiver ? e.transceiver.mid : null,
+                     streams: e.streams.map((m) => m.id), ended: false, element: el};
+        t.addEventListener('ended', () => { rec.ended = true; });
+        remoteTracks.push(rec);
+      });
       pc.addEventListener('datachannel', (e) => {
         remoteChannels.push(e.channel.label);
         watch(e.channel);
@@ -216,6 +241,87 @@ const app = (() => {
       history.connection.push(p.connectionState);
       return p.connectionState;
     },
+    // --- media -----------------------------------------------------------------
+    // W3C addTransceiver(kind, {direction}); returns its index.
+    addTransceiver(kind, direction = 'sendrecv') {
+      pc.addTransceiver(kind, {direction});
+      return pc.getTransceivers().length - 1;
+    },
+    // The fake camera / microphone (getUserMedia) added with addTrack.
+    async addUserMedia(constraints = {audio: true, video: true}) {
+      const stream = await navigator.mediaDevices.getUserMedia(constraints);
+      for (const t of stream.getTracks()) {
+        pc.addTrack(t, stream);
+        localTracks.push(t);
+      }
+      return stream.getTracks().map((t) => ({kind: t.kind, label: t.label, settings: t.getSettings()}));
+    },
+    // What this Chromium can receive: RTCRtpReceiver.getCapabilities().
+    receiveCodecs(kind) {
+      const caps = RTCRtpReceiver.getCapabilities(kind);
+      return caps ? caps.codecs.map((c) => ({mimeType: c.mimeType, sdpFmtpLine: c.sdpFmtpLine || ''})) : [];
+    },
+    // What this Chromium can send: RTCRtpSender.getCapabilities().
+    sendCodecs(kind) {
+      const caps = RTCRtpSender.getCapabilities(kind);
+      return caps ? caps.codecs.map((c) => ({mimeType: c.mimeType, sdpFmtpLine: c.sdpFmtpLine || ''})) : [];
+    },
+    // setCodecPreferences on every transceiver of `kind`: only the codecs
+    // of `mimeType` whose fmtp contains `fmtp` (and RTX), in Chromium's
+    // order; returns the list set.
+    preferCodec(kind, mimeType, fmtp = '') {
+      const all = RTCRtpReceiver.getCapabilities(kind).codecs;
+      const want = all.filter((c) => c.mimeType.toLowerCase() === mimeType.toLowerCase() &&
+                                     (c.sdpFmtpLine || '').includes(fmtp));
+      const prefs = want.concat(all.filter((c) => c.mimeType.toLowerCase() === `${kind}/rtx`));
+      for (const t of pc.getTransceivers()) {
+        if (t.receiver.track && t.receiver.track.kind === kind)
+          t.setCodecPreferences(prefs);
+      }
+      return prefs.map((c) => `${c.mimeType} ${c.sdpFmtpLine || ''}`);
+    },
+    transceivers() {
+      return pc.getTransceivers().map((t) => ({
+        mid: t.mid, direction: t.direction, currentDirection: t.currentDirection,
+        receiverKind: t.receiver.track ? t.receiver.track.kind : null,
+        sending: !!t.sender.track}));
+    },
+    // inbound-rtp / outbound-rtp stats with their codec, per kind and mid
+    // (what webrtc-internals shows a user).
+    async rtpStats() {
+      const stats = await pc.getStats();
+      const out = {inbound: [], outbound: []};
+      const codec = (id) => {
+        const c = id && stats.get(id);
+        return c ? {mimeType: c.mimeType, payloadType: c.payloadType, sdpFmtpLine: c.sdpFmtpLine || ''} : null;
+      };
+      const keys = ['kind', 'mid', 'ssrc', 'packetsReceived', 'packetsLost', 'bytesReceived',
+                    'framesDecoded', 'framesReceived', 'keyFramesDecoded', 'frameWidth', 'frameHeight',
+                    'framesPerSecond', 'totalSamplesReceived', 'concealedSamples', 'audioLevel',
+                    'decoderImplementation', 'nackCount', 'pliCount', 'firCount',
+                    'packetsSent', 'bytesSent', 'framesEncoded', 'framesSent', 'retransmittedPacketsSent',
+                    'encoderImplementation'];
+      stats.forEach((s) => {
+        if (s.type !== 'inbound-rtp' && s.type !== 'outbound-rtp')
+          return;
+        const o = {codec: codec(s.codecId)};
+        for (const k of keys) {
+          if (s[k] !== undefined)
+            o[k] = s[k];
+        }
+        out[s.type === 'inbound-rtp' ? 'inbound' : 'outbound'].push(o);
+      });
+      return out;
+    },
+    // The received tracks and what their elements show.
+    tracks() {
+      return remoteTracks.map((r) => ({
+        kind: r.kind, id: r.id, mid: r.mid, streams: r.streams, ended: r.ended,
+        readyState: r.element.srcObject.getTracks()[0].readyState,
+        width: r.kind === 'video' ? r.element.videoWidth : undefined,
+        height: r.kind === 'video' ? r.element.videoHeight : undefined,
+        currentTime: r.element.currentTime, paused: r.element.paused}));
+    },
     status() {
       const chans = {};
       for (const [label, dc] of Object.entries(channels))
@@ -231,6 +337,7 @@ const app = (() => {
         localSdp: pc && pc.localDescription ? pc.localDescription.sdp : null,
         remoteSdp: pc && pc.remoteDescription ? pc.remoteDescription.sdp : null,
         history, counts, errors, remoteChannels, channels: chans,
+        tracks: remoteTracks.length, localTracks: localTracks.length,
       };
     },
   };
