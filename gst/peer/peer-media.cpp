@@ -101,6 +101,11 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
     // sequence, which loses the first retransmission of a stream).
     g_object_set(session, "rtcp-reduced-size", TRUE, "probation", 0u, "rtcp-min-interval",
                  guint64(GST_SECOND), nullptr);
+    // transport-cc feedback on a timer (100 ms, as libwebrtc sends it), not
+    // as early RTCP after every frame: that early RTCP pushed the regular
+    // reports (SR/RR) back again and again, so they stopped (no round-trip
+    // time, no loss reports) once video flowed.
+    g_object_set(session, "twcc-feedback-interval", guint64(100 * GST_MSECOND), nullptr);
     g_object_unref(session);
   }
   gst_element_sync_state_with_parent(rtpbin);
