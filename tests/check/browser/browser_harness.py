@@ -20,6 +20,7 @@ the state tracking stay as they are.
 """
 
 import base64
+import re
 import fcntl
 import json
 import os
@@ -553,6 +554,11 @@ class Ours:
         self.session.close()
 
 
+def ufrag_set(sdp):
+    """The ICE ufrags of a description, as a set (None reads as none)."""
+    return set(re.findall(r'^a=ice-ufrag:(\S+)', sdp or '', re.M))
+
+
 class BrowserTestCase(PeerTestCase):
     """One Chromium and one signalling server per class; per test a tab
     (`self.page`) and an rtcpeerbin (`self.ours`) signalling with it
@@ -626,6 +632,21 @@ class BrowserTestCase(PeerTestCase):
         except AssertionError as e:
             raise AssertionError(f'{e}; {self.diagnosis()}') from None
         self.page.wait_state('connected', timeout=2 * TIMEOUT)
+
+    def restart_done(self, old_local, old_remote):
+        """Both sides stable with descriptions whose ufrags are all new, and
+        the page holding the same credentials as rtcpeerbin."""
+        def ours_done():
+            self.ours.check()
+            if self.ours.peer.state('signaling-state') != 'stable':
+                return False
+            local = ufrag_set(self.ours.peer.local_description_text())
+            remote = ufrag_set(self.ours.peer.remote_description_text())
+            return local and remote and not (local & old_local) and not (remote & old_remote)
+        wait_until(ours_done, TIMEOUT, 'rtcpeerbin: both descriptions with new ICE credentials')
+        self.page.wait(lambda s: s['signalingState'] == 'stable' and ufrag_set(s['localSdp']) == ufrag_set(
+            self.ours.peer.remote_description_text()) and ufrag_set(s['remoteSdp']) == ufrag_set(
+            self.ours.peer.local_description_text()), 'the restarted credentials on the page')
 
     def diagnosis(self):
         """Both sides' view of the signalling and states, for a failure message."""

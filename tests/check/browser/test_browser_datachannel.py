@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser_harness import (TIMEOUT, BrowserTestCase, Gst, GstRtc, main,  # noqa: E402
-                             rtc_error_domain, wait_until)
+                             rtc_error_domain, ufrag_set, wait_until)
 
 
 def payloads(tag):
@@ -40,8 +40,7 @@ def payloads(tag):
     ]
 
 
-def ufrags(sdp):
-    return set(re.findall(r'^a=ice-ufrag:(\S+)', sdp or '', re.M))
+ufrags = ufrag_set
 
 
 def candidates(sdp):
@@ -143,20 +142,6 @@ class ChromiumDataChannel(BrowserTestCase):
         for c in [m['candidate'] for m in self.ours.session.inbox if m.get('type') == 'candidate' and m['candidate']]:
             self.assertIn(' 127.0.0.1 ', c, 'browser candidates are loopback only')
         self.ours.check()
-
-    def restart_done(self, old_local, old_remote):
-        """Both sides stable with descriptions whose ufrags are all new."""
-        def ours_done():
-            self.ours.check()
-            if self.ours.peer.state('signaling-state') != 'stable':
-                return False
-            local = ufrags(self.ours.peer.local_description_text())
-            remote = ufrags(self.ours.peer.remote_description_text())
-            return local and remote and not (local & old_local) and not (remote & old_remote)
-        wait_until(ours_done, TIMEOUT, 'rtcpeerbin: both descriptions with new ICE credentials')
-        self.page.wait(lambda s: s['signalingState'] == 'stable' and ufrags(s['localSdp']) == ufrags(
-            self.ours.peer.remote_description_text()) and ufrags(s['remoteSdp']) == ufrags(
-            self.ours.peer.local_description_text()), 'the restarted credentials on the page')
 
     def assert_selected_pair(self, ufrag=None):
         """The browser's selected candidate pair (getStats): loopback on both

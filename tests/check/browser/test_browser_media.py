@@ -47,8 +47,7 @@ OPUS = 'audiotestsrc is-live=true wave=sine freq=440 ! audio/x-raw,rate=48000,ch
 FRAMES = 30  # one second of video: several key frames' worth of decoding
 
 
-def ufrags(sdp):
-    return set(re.findall(r'^a=ice-ufrag:(\S+)', sdp or '', re.M))
+ufrags = browser_harness.ufrag_set
 
 
 def sections(sdp):
@@ -277,18 +276,6 @@ class ChromiumMedia(BrowserTestCase):
 
     def page_sdp(self, which='localSdp'):
         return self.page.status()[which]
-
-    def restart_done(self, old_local, old_remote):
-        def ours_done():
-            self.ours.check()
-            if self.ours.peer.state('signaling-state') != 'stable':
-                return False
-            local = ufrags(self.ours.peer.local_description_text())
-            remote = ufrags(self.ours.peer.remote_description_text())
-            return local and remote and not (local & old_local) and not (remote & old_remote)
-        wait_until(ours_done, TIMEOUT, 'rtcpeerbin: both descriptions with new ICE credentials')
-        self.page.wait(lambda s: s['signalingState'] == 'stable' and ufrags(s['localSdp']) == ufrags(
-            self.ours.peer.remote_description_text()), 'the restarted credentials on the page')
 
     def selected_ufrag(self):
         p = self.page.call('selectedPair')
