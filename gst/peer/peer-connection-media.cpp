@@ -25,21 +25,23 @@ namespace gst_rtc::peer {
 struct SendTap {
   std::atomic<int> out_pt{-1};  // the negotiated payload type, when it differs
   DtmfInjector dtmf;
-  // The MID header extension (RFC 8843), when negotiated: every packet of
-  // the pad names its m-line.
-  std::mutex lock;
-  guint8 mid_id = 0;
-  std::string mid;
-  // transport-cc (draft-holmer): named in the caps going into the funnel,
-  // so rtpfunnel writes one transport-wide sequence for all the transport's
-  // streams and rtpsession records what it sent, to match the peer's
+  // Header extensions, when negotiated (one-byte ids; 0: not), written
+  // into every packet of the pad before the RTP session: the MID (RFC 8843),
+  // abs-send-time, and room for the transport-wide sequence number
+  // (draft-holmer transport-cc). The latter is also named in the caps going
+  // into the funnel, so rtpfunnel numbers all the transport's streams in one
+  // sequence and rtpsession records what it sent, to match the peer's
   // feedback against (without that record rtpsession keeps every fed-back
-  // packet and its statistics cost grows with the call).
-  guint8 twcc_id = 0;
-  void configure(guint8 mid_ext, const std::string &value, guint8 twcc_ext) {
+  // packet and its statistics cost grows with the call). Retransmissions
+  // copy the packet's extensions.
+  std::mutex lock;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0;
+  std::string mid;
+  void configure(guint8 mid_ext, const std::string &value, guint8 abs_ext, guint8 twcc_ext) {
     std::lock_guard guard(lock);
     mid_id = value.empty() || value.size() > 16 ? 0 : mid_ext;
     mid = value;
+    abs_id = abs_ext;
     twcc_id = twcc_ext;
   }
 };
@@ -92,21 +94,27 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
     }
   }
   buf = tap.dtmf.process(buf);
-  guint8 id = 0, twcc = 0, value[16];
-  guint size = 0;
+  ExtElement ext[3];
+  guint n = 0;
   {
     std::lock_guard guard(tap.lock);
-    id = tap.mid_id;
-    twcc = tap.twcc_id;
-    size = guint(std::min<size_t>(tap.mid.size(), sizeof value));
-    std::memcpy(value, tap.mid.data(), size);
+    if (tap.mid_id) {
+      ext[n].id = tap.mid_id;
+      ext[n].size = guint8(tap.mid.size());
+      std::memcpy(ext[n].data, tap.mid.data(), tap.mid.size());
+      ++n;
+    }
+    if (tap.abs_id) ext[n++] = abs_send_time_element(tap.abs_id);
+    if (tap.twcc_id) {
+      ext[n].id = tap.twcc_id;  // sequence number 0 until rtpfunnel's
+      ext[n].size = 2;
+      ++n;
+    }
   }
-  if (id || twcc) buf = gst_buffer_make_writable(buf);
-  if (id) put_extension(buf, id, value, size);
-  // rtpfunnel and rtpsession fill in an extension that is there: room for
-  // the transport-wide sequence number.
-  static const guint8 kNoSeq[2] = {0, 0};
-  if (twcc) put_extension(buf, twcc, kNoSeq, sizeof kNoSeq);
+  if (n) {
+    buf = gst_buffer_make_writable(buf);
+    put_extensions(buf, ext, n);
+  }
   return buf;
 }
 
@@ -501,24 +509,15 @@ void PeerConnection::start_media_if_ready() {
         ssrc_to_rtx[ts[other.transceiver].send_ssrcs[0]] = ts[other.transceiver].send_ssrcs[1];
     }
     media->set_rtx(pt_to_rtx, ssrc_to_rtx, remote_ssrc_to_rtx);
-    // Header extensions of the transport (BUNDLE: one id per URI on all its
-    // m-lines, RFC 8843 9.2). Sending pads write their MID, rtpfunnel the
-    // transport-wide sequence (SendTap); the transport adds send times to
-    // every packet and the MID to retransmissions.
-    SendExtensions send_ext;
+    // Received packets name their m-line with the MID extension (BUNDLE:
+    // one id per URI on all the transport's m-lines, RFC 8843 9.2).
     guint8 recv_mid = 0;
     for (const auto &other : media_plans_) {
       if (other.stopped || other.transport_mid != mp.transport_mid) continue;
-      for (const auto &e : other.extensions) {
-        if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
-        if (e.uri == kMidExtUri) send_ext.mid = recv_mid = guint8(e.id);
-        if (e.uri == kAbsSendTimeExtUri) send_ext.abs_send_time = guint8(e.id);
-      }
-      const auto &ts = session_.transceivers();
-      if (other.transceiver < ts.size() && ts[other.transceiver].send_ssrcs.size() == 2)
-        send_ext.ssrc_mid[ts[other.transceiver].send_ssrcs[1]] = other.mid;
+      for (const auto &e : other.extensions)
+        if (e.uri == kMidExtUri && e.id > 0 && e.id < 15) recv_mid = guint8(e.id);
     }
-    media->set_extensions(std::move(send_ext), recv_mid);
+    media->set_recv_mid_id(recv_mid);
     if (!sends(mp.direction)) continue;
     std::vector<std::shared_ptr<SinkPad>> pads;
     {
@@ -576,16 +575,17 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
   }
   sp.tap.dtmf.configure(dtmf, pt, dtmf ? te_pt : -1, sp.clock_rate);
   if (dtmf) gst_object_unref(dtmf);
-  guint8 mid_id = 0, twcc_id = 0;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0;
   for (const auto &e : mp.extensions) {
     if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
     if (e.uri == kMidExtUri) mid_id = guint8(e.id);
+    if (e.uri == kAbsSendTimeExtUri) abs_id = guint8(e.id);
     if (e.uri == kTwccExtUri) twcc_id = guint8(e.id);
   }
-  sp.tap.configure(mid_id, mp.mid, twcc_id);
+  sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id);
   // Linked above: the pad's sticky caps reach the funnel through the probe
   // with the data the hold releases.
-  if (sp.tap.out_pt >= 0 || dtmf || mid_id || twcc_id)
+  if (sp.tap.out_pt >= 0 || dtmf || mid_id || abs_id || twcc_id)
     sp.send_probe = gst_pad_add_probe(
         src,
         GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |

@@ -56,16 +56,6 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
   gst_bin_add_many(bin, rtpbin, funnel, nullptr);
   // One session (0) carries every m-line of the transport.
   bool ok = link_request(funnel, "src", false, rtpbin, "send_rtp_sink_0");
-  // Header extensions go into each packet as it leaves the session: after
-  // rtprtxsend, so retransmissions get their own transport-wide sequence
-  // number and send time.
-  if (GstPad *send_src = ok ? gst_element_get_static_pad(rtpbin, "send_rtp_src_0") : nullptr) {
-    gst_pad_add_probe(
-        send_src, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-        [](GstPad *, GstPadProbeInfo *info, gpointer data) { return static_cast<MediaStream *>(data)->writer_.probe(info); },
-        self, nullptr);
-    gst_object_unref(send_src);
-  }
   if (GstPad *rtp_src = gst_element_get_static_pad(dtlsdec, "rtp_src")) {
     self->recv_probe_pad_ = rtp_src;  // owned ref
     self->recv_probe_ = gst_pad_add_probe(
@@ -178,11 +168,6 @@ void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, gu
     slot = GST_ELEMENT(gst_object_ref(jitterbuffer));
   }
   self->update_nack(ssrc, jitterbuffer);
-}
-
-void MediaStream::set_extensions(SendExtensions send, guint8 recv_mid_id) {
-  writer_.configure(std::move(send));
-  recv_mid_id_ = recv_mid_id;
 }
 
 GstElement *MediaStream::on_aux_sender(GstElement *, guint session, gpointer data) {

@@ -50,9 +50,9 @@ class MediaStream {
   // first retransmission is recognised as one.
   void set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
                const std::map<guint32, guint32> &remote_ssrc_to_rtx);
-  // Header extensions negotiated on the transport: those written into
-  // every packet sent, and the MID extension id read from received ones.
-  void set_extensions(SendExtensions send, guint8 recv_mid_id);
+  // The MID header extension id negotiated on the transport (0: none),
+  // read from received packets for RFC 8843 demultiplexing.
+  void set_recv_mid_id(guint8 id) { recv_mid_id_ = id; }
   // A new sink of the funnel for one sending pad's stream.
   GstPad *request_send_pad();
   void release_send_pad(GstPad *pad);
@@ -81,7 +81,6 @@ class MediaStream {
   Events events_;
   std::mutex lock_;
   std::map<guint, GstCaps *> pt_map_;  // owned caps
-  HeaderExtWriter writer_;
   std::atomic<guint8> recv_mid_id_{0};
   GstPad *recv_probe_pad_ = nullptr;  // owned ref: dtlsdec's rtp_src
   gulong recv_probe_ = 0;

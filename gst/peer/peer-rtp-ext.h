@@ -2,20 +2,17 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * RTP header extensions (RFC 8285 one-byte form) on the packets an
- * rtcpeerbin sends and receives: the transport's writer puts the
- * negotiated abs-send-time into every outgoing packet just before SRTP
- * (retransmissions included) and the MID into retransmissions (each
- * sending pad writes its own; rtpfunnel and rtpsession the transport-wide
- * sequence number); the reader takes the MID out of a received packet for
- * RFC 8843 demultiplexing.
+ * rtcpeerbin sends and receives: each sending pad writes its negotiated
+ * extensions (MID, abs-send-time, room for the transport-wide sequence
+ * number that rtpfunnel and rtpsession fill in) into every packet in one
+ * go, before the RTP session, so retransmissions copy them and nothing
+ * after the session has to touch (or copy) the packet again; the reader
+ * takes the MID out of a received packet for RFC 8843 demultiplexing.
  */
 #pragma once
 
 #include <gst/gst.h>
 
-#include <map>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -25,33 +22,21 @@ inline constexpr const char *kMidExtUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
 inline constexpr const char *kAbsSendTimeExtUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 inline constexpr const char *kTwccExtUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
-// What the writer puts in: negotiated ids (0: not negotiated) and the MID
-// of SSRCs that carry no MID yet (RFC 4588 repair SSRCs: each sending pad
-// writes its own MID, see peer-connection-media.cpp).
-struct SendExtensions {
-  guint8 mid = 0, abs_send_time = 0;
-  std::map<guint32, std::string> ssrc_mid;
-  bool empty() const { return mid == 0 && abs_send_time == 0; }
+// One one-byte element: id 1..14, 1..16 bytes.
+struct ExtElement {
+  guint8 id = 0, size = 0;
+  guint8 data[16] = {};
 };
 
-class HeaderExtWriter {
- public:
-  void configure(SendExtensions ext);  // any thread
-  // Streaming thread: writes into every packet of a buffer or buffer list
-  // (made writable). A packet carrying two-byte extensions (RFC 8285 4.3)
-  // keeps them and gets none of ours.
-  GstPadProbeReturn probe(GstPadProbeInfo *info);
+// abs-send-time of now: seconds in 6.18 fixed point, 24 bits.
+ExtElement abs_send_time_element(guint8 id);
 
- private:
-  void write(GstBuffer *buf, const SendExtensions &ext);
-  std::mutex lock_;
-  std::shared_ptr<const SendExtensions> ext_;
-};
-
-// Writes one-byte extension `id` into a writable RTP packet (in place when
-// present at that size). FALSE when the packet is not RTP or carries
-// two-byte extensions.
-bool put_extension(GstBuffer *buf, guint8 id, const guint8 *data, guint size);
+// Writes the elements into a writable RTP packet: a packet without
+// extensions gets them in one header block (one reallocation); one with
+// one-byte extensions gets each set in place or appended. FALSE when the
+// packet is not RTP or carries two-byte extensions (RFC 8285 4.3: they
+// keep theirs).
+bool put_extensions(GstBuffer *buf, const ExtElement *elements, guint count);
 
 // The value of one-byte extension `id` of an RTP packet: the MID it names.
 std::optional<std::string> read_mid(GstBuffer *buf, guint8 id);
