@@ -7,6 +7,8 @@
 
 #include <cstdio>
 
+#include "peer-rtp-ext.h"
+
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
 #define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
 

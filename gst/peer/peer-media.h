@@ -20,8 +20,6 @@
 #include <mutex>
 #include <string>
 
-#include "peer-rtp-ext.h"
-
 namespace gst_rtc::peer {
 
 class MediaStream {
