@@ -76,8 +76,14 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
         self, nullptr);
   }
   ok = ok && link_request(rtpbin, "send_rtp_src_0", false, dtlsenc, "rtp_sink_%u") &&
-                  link_request(rtpbin, "send_rtcp_src_0", true, dtlsenc, "rtcp_sink_%u") &&
-                  link_request(dtlsdec, "rtp_src", false, rtpbin, "recv_rtp_sink_0") &&
+                  link_request(rtpbin, "send_rtcp_src_0", true, dtlsenc, "rtcp_sink_%u");
+  if (ok) {
+    // Our NACKs join rtpbin's RTCP on the transport's RTCP input.
+    GstPad *rtcp_src = gst_element_get_static_pad(rtpbin, "send_rtcp_src_0");
+    self->rtcp_sink_ = rtcp_src ? gst_pad_get_peer(rtcp_src) : nullptr;  // owned ref
+    if (rtcp_src) gst_object_unref(rtcp_src);
+  }
+  ok = ok && link_request(dtlsdec, "rtp_src", false, rtpbin, "recv_rtp_sink_0") &&
                   link_request(dtlsdec, "rtcp_src", false, rtpbin, "recv_rtcp_sink_0");
   // Feedback should not wait: rtpsession (AVPF, RFC 4585) sends no early
   // RTCP before its first regular report and one per regular interval
@@ -87,6 +93,7 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
   // still waits for the next report (docs/peer.md).
   GObject *session = nullptr;
   g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &session);
+  self->session_ = session;  // owned ref (NACKs are sent from its internal SSRC)
   if (session) {
     // SRTP authenticates every packet and SSRCs are signalled: no probation
     // (rtpsession holds a new source's first packets until two arrive in
@@ -98,7 +105,6 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
     // reports (SR/RR) back again and again, so they stopped (no round-trip
     // time, no loss reports) once video flowed.
     g_object_set(session, "twcc-feedback-interval", guint64(100 * GST_MSECOND), nullptr);
-    g_object_unref(session);
   }
   gst_element_sync_state_with_parent(rtpbin);
   gst_element_sync_state_with_parent(funnel);
@@ -169,7 +175,82 @@ void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, gu
     if (slot) gst_object_unref(slot);
     slot = GST_ELEMENT(gst_object_ref(jitterbuffer));
   }
+  // The jitter buffer's retransmission requests travel upstream to
+  // rtpsession, which (AVPF, RFC 4585 3.5.2) sends one early RTCP per
+  // regular interval: a loss shortly after another waited up to a second
+  // for its NACK, past any jitter buffer's latency. We send each request
+  // as a NACK of its own at once instead (the jitter buffer paces retries).
+  if (GstPad *sink = gst_element_get_static_pad(jitterbuffer, "sink")) {
+    struct Source {
+      MediaStream *self;
+      guint32 ssrc;  // the request names none: rtpssrcdemux adds it further up
+    };
+    gst_pad_add_probe(
+        sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+          GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+          guint seqnum = 0;
+          if (GST_EVENT_TYPE(event) != GST_EVENT_CUSTOM_UPSTREAM ||
+              !gst_event_has_name(event, "GstRTPRetransmissionRequest") ||
+              !gst_structure_get_uint(gst_event_get_structure(event), "seqnum", &seqnum))
+            return GST_PAD_PROBE_OK;
+          const auto *source = static_cast<const Source *>(data);
+          return source->self->send_nack(source->ssrc, guint16(seqnum)) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+        },
+        new Source{self, ssrc}, [](gpointer data) { delete static_cast<Source *>(data); });
+    gst_object_unref(sink);
+  }
   self->update_nack(ssrc, jitterbuffer);
+}
+
+bool MediaStream::send_nack(guint32 media_ssrc, guint16 seqnum) {
+  if (!rtcp_sink_ || !session_) return false;
+  // Until rtpbin started its RTCP stream on that pad (stream-start, caps,
+  // segment), rtpsession sends the request itself.
+  if (GstEvent *segment = gst_pad_get_sticky_event(rtcp_sink_, GST_EVENT_SEGMENT, 0))
+    gst_event_unref(segment);
+  else
+    return false;
+  guint sender_ssrc = 0;
+  g_object_get(session_, "internal-ssrc", &sender_ssrc, nullptr);
+  // A compound packet (RFC 3550 6.1, RFC 4585 3.1): an empty receiver report,
+  // then a Generic NACK (RFC 4585 6.2.1) for one packet (BLP 0). Room after
+  // it for SRTCP's trailer, so protecting it does not copy.
+  constexpr gsize kRr = 8, kNack = 16, kRoom = 32;
+  GstBuffer *buf = gst_buffer_new_allocate(nullptr, kRr + kNack + kRoom, nullptr);
+  GstMapInfo map;
+  if (!buf || !gst_buffer_map(buf, &map, GST_MAP_WRITE)) {
+    if (buf) gst_buffer_unref(buf);
+    return false;
+  }
+  guint8 *p = map.data;
+  p[0] = 0x80;  // V=2, RC=0
+  p[1] = GST_RTCP_TYPE_RR;
+  GST_WRITE_UINT16_BE(p + 2, kRr / 4 - 1);
+  GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
+  p += kRr;
+  p[0] = 0x80 | GST_RTCP_RTPFB_TYPE_NACK;  // V=2, FMT=1
+  p[1] = GST_RTCP_TYPE_RTPFB;
+  GST_WRITE_UINT16_BE(p + 2, kNack / 4 - 1);
+  GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
+  GST_WRITE_UINT32_BE(p + 8, media_ssrc);
+  GST_WRITE_UINT16_BE(p + 12, seqnum);
+  GST_WRITE_UINT16_BE(p + 14, 0);
+  gst_buffer_unmap(buf, &map);
+  gst_buffer_set_size(buf, kRr + kNack);
+  // The pad's stream lock orders it with rtpbin's own RTCP.
+  const GstFlowReturn ret = gst_pad_chain(rtcp_sink_, buf);
+  GST_LOG("NACK %u for SSRC %08x: %s", seqnum, media_ssrc, gst_flow_get_name(ret));
+  if (ret != GST_FLOW_OK) return false;
+  std::lock_guard lock(lock_);
+  ++nacks_sent_[media_ssrc];
+  return true;
+}
+
+guint MediaStream::nacks_sent(guint32 media_ssrc) {
+  std::lock_guard lock(lock_);
+  auto it = nacks_sent_.find(media_ssrc);
+  return it == nacks_sent_.end() ? 0 : it->second;
 }
 
 GstElement *MediaStream::on_aux_sender(GstElement *, guint session, gpointer data) {
@@ -252,6 +333,15 @@ void MediaStream::teardown() {
     if (GST_OBJECT_PARENT(*e) == GST_OBJECT(bin_)) gst_bin_remove(bin_, *e);
     gst_object_unref(*e);
     *e = nullptr;
+  }
+  // After rtpbin stopped: no jitter buffer sends a NACK any more.
+  if (rtcp_sink_) {
+    gst_object_unref(rtcp_sink_);
+    rtcp_sink_ = nullptr;
+  }
+  if (session_) {
+    g_object_unref(session_);
+    session_ = nullptr;
   }
 }
 

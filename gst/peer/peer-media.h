@@ -61,6 +61,8 @@ class MediaStream {
   GstElement *rtpbin() const { return rtpbin_; }
   GstElement *rtx_sender() const { return rtx_send_; }
   GstElement *rtx_receiver() const { return rtx_receive_; }
+  // NACK packets sent for a received SSRC (W3C nackCount).
+  guint nacks_sent(guint32 media_ssrc);
 
  private:
   MediaStream() = default;
@@ -72,6 +74,8 @@ class MediaStream {
   void update_nack(guint32 ssrc, GstElement *jitterbuffer);
   // Received RTP before rtpbin: the MID of each new SSRC (RFC 8843 9.2).
   void learn_mid(GstBuffer *buf);
+  // Sends a Generic NACK for one packet of `media_ssrc` now (any thread).
+  bool send_nack(guint32 media_ssrc, guint16 seqnum);
 
   GstBin *bin_ = nullptr;  // not owned
   GstElement *rtpbin_ = nullptr, *funnel_ = nullptr;  // owned refs
@@ -84,6 +88,9 @@ class MediaStream {
   gulong recv_probe_ = 0;
   std::map<guint32, std::string> learnt_mids_;  // under lock_
   std::map<guint32, GstElement *> jitterbuffers_;  // owned refs, under lock_
+  std::map<guint32, guint> nacks_sent_;  // under lock_
+  GstPad *rtcp_sink_ = nullptr;  // owned ref: the transport's RTCP input, fed by rtpbin
+  GObject *session_ = nullptr;  // owned ref: rtpbin's session 0
 };
 
 }  // namespace gst_rtc::peer

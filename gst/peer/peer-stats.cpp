@@ -608,8 +608,12 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
       continue;
     ElementPtr rtpbin(gst_pad_get_parent_element(target.get()));
     std::string transport;
+    MediaStream *stream = nullptr;
     for (const auto &[mid, media] : media_)
-      if (media && rtpbin && media->rtpbin() == rtpbin.get()) transport = mid;
+      if (media && rtpbin && media->rtpbin() == rtpbin.get()) {
+        transport = mid;
+        stream = media.get();
+      }
     auto session = sessions.find(transport);
     const GstStructure *s = session != sessions.end() ? session->second.find(ssrc, false) : nullptr;
     if (!s) continue;
@@ -655,7 +659,7 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
                       G_TYPE_STRING, tid.c_str(), "packets-received", G_TYPE_UINT64, packets,
                       "bytes-received", G_TYPE_UINT64, bytes, "packets-lost", G_TYPE_INT64,
                       gint64(get_int(s, "packets-lost")), "nack-count", G_TYPE_UINT,
-                      get_uint(s, "sent-nack-count"), nullptr);
+                      stream ? stream->nacks_sent(ssrc) : 0u, nullptr);
     if (kind == "video")
       gst_structure_set(in, "pli-count", G_TYPE_UINT, get_uint(s, "sent-pli-count"), "fir-count", G_TYPE_UINT,
                         get_uint(s, "sent-fir-count"), nullptr);
