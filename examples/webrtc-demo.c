@@ -75,6 +75,9 @@ typedef struct {
   GMutex lock;
   GQueue outbox;
   gboolean flush_scheduled;
+  /* Candidates found while an offer is being set, sent after the offer. */
+  gboolean holding_candidates;
+  GQueue held_candidates;
   /* Browser media decoded here (streaming threads). */
   gint video_frames, audio_buffers, first_video;
 } Session;
@@ -94,6 +97,7 @@ static Session *session_ref(Session *s) {
 static void session_free_contents(gpointer data) {
   Session *s = data;
   g_queue_clear_full(&s->outbox, g_free);
+  g_queue_clear_full(&s->held_candidates, g_free);
   g_mutex_clear(&s->lock);
   g_free(s->ice_address);
 }
@@ -154,12 +158,18 @@ static void flush_outbox(Session *s) {
   }
 }
 
-/* Queues one message for the page; callable from any thread. */
-static void send_to_page(Session *s, gchar *msg /* owned */) {
-  g_mutex_lock(&s->lock);
+/* Queues one message for the page (under s->lock); TRUE: schedule a flush. */
+static gboolean queue_locked(Session *s, gchar *msg /* owned */) {
   g_queue_push_tail(&s->outbox, msg);
   gboolean schedule = !s->flush_scheduled;
   s->flush_scheduled = TRUE;
+  return schedule;
+}
+
+/* Queues one message for the page; callable from any thread. */
+static void send_to_page(Session *s, gchar *msg /* owned */) {
+  g_mutex_lock(&s->lock);
+  gboolean schedule = queue_locked(s, msg);
   g_mutex_unlock(&s->lock);
   if (schedule) defer(s, flush_outbox);
 }
@@ -199,11 +209,21 @@ static void on_offer_created(GstPromise *promise, gpointer data) {
   }
   GstRtcSessionDescription *offer = g_value_get_boxed(v);
   gchar *text = gst_rtc_session_description_to_string(offer);
-  /* Queued before set-local-description starts gathering: the page gets
-   * the offer before any of its candidates. */
-  send_to_page(s, g_strconcat("offer\n", text, NULL));
-  g_free(text);
+  /* set-local-description before the page sees the offer: the bin runs its
+   * operations in order, so the page's answer cannot overtake it. The
+   * candidates gathering finds meanwhile wait, so the page gets the offer
+   * first. */
+  g_mutex_lock(&s->lock);
+  s->holding_candidates = TRUE;
+  g_mutex_unlock(&s->lock);
   g_signal_emit_by_name(s->peer, "set-local-description", offer, checked_promise("set-local-description"));
+  g_mutex_lock(&s->lock);
+  gboolean schedule = queue_locked(s, g_strconcat("offer\n", text, NULL));
+  for (gchar *c; (c = g_queue_pop_head(&s->held_candidates));) queue_locked(s, c);
+  s->holding_candidates = FALSE;
+  g_mutex_unlock(&s->lock);
+  if (schedule) defer(s, flush_outbox);
+  g_free(text);
   gst_promise_unref(promise);
 }
 
@@ -250,7 +270,16 @@ static void on_negotiation_needed(GstElement *peer, gpointer data) {
 
 static void on_ice_candidate(GstElement *peer, guint mline, gchar *candidate, gpointer data) {
   (void) peer;
-  send_to_page(data, g_strdup_printf("candidate\n%u\n%s", mline, candidate ? candidate : ""));
+  Session *s = data;
+  gchar *msg = g_strdup_printf("candidate\n%u\n%s", mline, candidate ? candidate : "");
+  g_mutex_lock(&s->lock);
+  gboolean schedule = FALSE;
+  if (s->holding_candidates)
+    g_queue_push_tail(&s->held_candidates, msg);
+  else
+    schedule = queue_locked(s, msg);
+  g_mutex_unlock(&s->lock);
+  if (schedule) defer(s, flush_outbox);
 }
 
 static void on_connection_state(GObject *peer, GParamSpec *pspec, gpointer data) {
@@ -645,6 +674,7 @@ static void on_websocket(SoupServer *server, SoupServerMessage *msg, const char 
   Session *s = g_atomic_rc_box_new0(Session);
   g_mutex_init(&s->lock);
   g_queue_init(&s->outbox);
+  g_queue_init(&s->held_candidates);
   s->demo = demo;
   s->id = ++demo->next_id;
   s->ice_address = ice_address_for(msg);
