@@ -5,9 +5,12 @@
 
 #include <gst/rtp/rtp.h>
 
+#include <algorithm>
 #include <cstdio>
 
+#include "peer-jitterbuffer.h"
 #include "peer-rtp-ext.h"
+#include "peer-rtx.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
 #define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
@@ -54,6 +57,7 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
   // first pad of the session is requested.
   g_signal_connect(rtpbin, "request-aux-sender", G_CALLBACK(on_aux_sender), self);
   g_signal_connect(rtpbin, "request-aux-receiver", G_CALLBACK(on_aux_receiver), self);
+  g_signal_connect(rtpbin, "request-jitterbuffer", G_CALLBACK(on_request_jitterbuffer), self);
   g_signal_connect(rtpbin, "new-jitterbuffer", G_CALLBACK(on_new_jitterbuffer), self);
   gst_bin_add_many(bin, rtpbin, funnel, nullptr);
   // One session (0) carries every m-line of the transport.
@@ -119,8 +123,7 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
 namespace {
 
 // rtpbin wants aux elements as bins with sink_<session>/src_<session> pads.
-GstElement *aux_bin(const char *factory, guint session, GstElement **inner) {
-  GstElement *e = gst_element_factory_make(factory, nullptr);
+GstElement *aux_bin(GstElement *e, guint session, GstElement **inner) {
   if (!e) return nullptr;
   GstElement *bin = gst_bin_new(nullptr);
   gst_bin_add(GST_BIN(bin), e);
@@ -174,31 +177,6 @@ void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, gu
     auto &slot = self->jitterbuffers_[ssrc];
     if (slot) gst_object_unref(slot);
     slot = GST_ELEMENT(gst_object_ref(jitterbuffer));
-  }
-  // The jitter buffer's retransmission requests travel upstream to
-  // rtpsession, which (AVPF, RFC 4585 3.5.2) sends one early RTCP per
-  // regular interval: a loss shortly after another waited up to a second
-  // for its NACK, past any jitter buffer's latency. We send each request
-  // as a NACK of its own at once instead (the jitter buffer paces retries).
-  if (GstPad *sink = gst_element_get_static_pad(jitterbuffer, "sink")) {
-    struct Source {
-      MediaStream *self;
-      guint32 ssrc;  // the request names none: rtpssrcdemux adds it further up
-    };
-    gst_pad_add_probe(
-        sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
-        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
-          GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
-          guint seqnum = 0;
-          if (GST_EVENT_TYPE(event) != GST_EVENT_CUSTOM_UPSTREAM ||
-              !gst_event_has_name(event, "GstRTPRetransmissionRequest") ||
-              !gst_structure_get_uint(gst_event_get_structure(event), "seqnum", &seqnum))
-            return GST_PAD_PROBE_OK;
-          const auto *source = static_cast<const Source *>(data);
-          return source->self->send_nack(source->ssrc, guint16(seqnum)) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
-        },
-        new Source{self, ssrc}, [](gpointer data) { delete static_cast<Source *>(data); });
-    gst_object_unref(sink);
   }
   self->update_nack(ssrc, jitterbuffer);
 }
@@ -257,30 +235,64 @@ GstElement *MediaStream::on_aux_sender(GstElement *, guint session, gpointer dat
   auto *self = static_cast<MediaStream *>(data);
   std::lock_guard lock(self->lock_);
   if (self->rtx_send_) return nullptr;
-  return aux_bin("rtprtxsend", session, &self->rtx_send_);
+  return aux_bin(rtx_send_new(), session, &self->rtx_send_);
 }
 
 GstElement *MediaStream::on_aux_receiver(GstElement *, guint session, gpointer data) {
   auto *self = static_cast<MediaStream *>(data);
   std::lock_guard lock(self->lock_);
   if (self->rtx_receive_) return nullptr;
-  return aux_bin("rtprtxreceive", session, &self->rtx_receive_);
+  GstElement *bin = aux_bin(gst_element_factory_make("rtprtxreceive", nullptr), session, &self->rtx_receive_);
+  // The jitter buffers' retransmission requests travel upstream through
+  // rtpssrcdemux (which names the SSRC) and rtprtxreceive (which notes them
+  // to recognise the repair) to rtpsession. rtpsession (AVPF, RFC 4585
+  // 3.5.2) sends one early RTCP per regular interval: a loss shortly after
+  // another waited up to a second for its NACK, past any jitter buffer's
+  // latency. Here each request leaves at once as a NACK of its own instead
+  // (the jitter buffer paces retries).
+  GstPad *sink = bin ? gst_element_get_static_pad(self->rtx_receive_, "sink") : nullptr;
+  if (sink) {
+    gst_pad_add_probe(
+        sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+          GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+          guint seqnum = 0, ssrc = 0;
+          if (GST_EVENT_TYPE(event) != GST_EVENT_CUSTOM_UPSTREAM ||
+              !gst_event_has_name(event, "GstRTPRetransmissionRequest") ||
+              !gst_structure_get_uint(gst_event_get_structure(event), "seqnum", &seqnum) ||
+              !gst_structure_get_uint(gst_event_get_structure(event), "ssrc", &ssrc))
+            return GST_PAD_PROBE_OK;
+          return static_cast<MediaStream *>(data)->send_nack(ssrc, guint16(seqnum)) ? GST_PAD_PROBE_DROP
+                                                                                   : GST_PAD_PROBE_OK;
+        },
+        self, nullptr);
+    gst_object_unref(sink);
+  }
+  return bin;
+}
+
+GstElement *MediaStream::on_request_jitterbuffer(GstElement *, guint, gpointer data) {
+  auto *self = static_cast<MediaStream *>(data);
+  return jitter_buffer_new([self](guint8 pt) -> guint {
+    std::lock_guard lock(self->lock_);
+    auto it = self->pt_map_.find(pt);
+    gint rate = 0;
+    if (it != self->pt_map_.end() && gst_caps_get_size(it->second) > 0)
+      gst_structure_get_int(gst_caps_get_structure(it->second, 0), "clock-rate", &rate);
+    return guint(std::max(rate, 0));
+  });
 }
 
 void MediaStream::set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
                           const std::map<guint32, guint32> &remote_ssrc_to_rtx) {
   GstStructure *pts = gst_structure_new_empty("application/x-rtp-pt-map");
   for (const auto &[pt, rtx] : pt_to_rtx) gst_structure_set(pts, std::to_string(pt).c_str(), G_TYPE_UINT, rtx, nullptr);
-  auto ssrc_map = [](const std::map<guint32, guint32> &m) {
-    GstStructure *st = gst_structure_new_empty("application/x-rtp-ssrc-map");
-    for (const auto &[ssrc, rtx] : m) gst_structure_set(st, std::to_string(ssrc).c_str(), G_TYPE_UINT, rtx, nullptr);
-    return st;
-  };
-  GstStructure *ssrcs = ssrc_map(ssrc_to_rtx);
-  GstStructure *remote = ssrc_map(remote_ssrc_to_rtx);
+  GstStructure *remote = gst_structure_new_empty("application/x-rtp-ssrc-map");
+  for (const auto &[ssrc, rtx] : remote_ssrc_to_rtx)
+    gst_structure_set(remote, std::to_string(ssrc).c_str(), G_TYPE_UINT, rtx, nullptr);
   {
     std::lock_guard lock(lock_);
-    if (rtx_send_) g_object_set(rtx_send_, "payload-type-map", pts, "ssrc-map", ssrcs, nullptr);
+    if (rtx_send_) rtx_send_configure(rtx_send_, pt_to_rtx, ssrc_to_rtx);
     if (rtx_receive_) {
       g_object_set(rtx_receive_, "payload-type-map", pts, nullptr);
       if (!remote_ssrc_to_rtx.empty()) g_object_set(rtx_receive_, "ssrc-map", remote, nullptr);
@@ -299,7 +311,6 @@ void MediaStream::set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::ma
     gst_object_unref(jb);
   }
   gst_structure_free(pts);
-  gst_structure_free(ssrcs);
 }
 
 MediaStream::~MediaStream() {

@@ -70,6 +70,7 @@ class MediaStream {
   static void on_pad_added(GstElement *, GstPad *pad, gpointer data);
   static GstElement *on_aux_sender(GstElement *, guint session, gpointer data);
   static GstElement *on_aux_receiver(GstElement *, guint session, gpointer data);
+  static GstElement *on_request_jitterbuffer(GstElement *, guint session, gpointer data);
   static void on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, guint session, guint ssrc, gpointer data);
   void update_nack(guint32 ssrc, GstElement *jitterbuffer);
   // Received RTP before rtpbin: the MID of each new SSRC (RFC 8843 9.2).

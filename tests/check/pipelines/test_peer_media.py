@@ -514,7 +514,8 @@ class Media(PeerTestCase):
             res, el = it.next()
             if res != Gst.IteratorResult.OK:
                 break
-            if el.get_factory() and el.get_factory().get_name() == 'rtpjitterbuffer':
+            # rtcpeerbin's own jitter buffer (rtpbin's request-jitterbuffer).
+            if el.__gtype__.name in ('GstRtcPeerJitterBuffer', 'GstRtpJitterBuffer'):
                 asks.append(el.get_property('do-retransmission'))
         self.assertEqual(sorted(asks), [False, True], 'one jitter buffer per stream, only video asks')
 

@@ -1,0 +1,52 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The jitter buffer of one received stream of an rtcpeerbin, given to
+ * rtpbin through its request-jitterbuffer signal.
+ *
+ * A packet in sequence leaves at once, in the thread that brought it (the
+ * transport's streaming thread): no hand-off to a thread of its own, which
+ * rtpjitterbuffer makes for every packet. A gap holds the packets after it
+ * until the missing ones arrive (in order, then) or `latency` has passed
+ * since the gap was seen; then the held packets leave, the first marked
+ * DISCONT. With `do-retransmission`, each missing packet is asked for at
+ * once (a GstRTPRetransmissionRequest upstream, which the bin sends as a
+ * NACK) and again every retry interval (1.5 round trips measured from
+ * requests to repairs, 20 ms at least, 40 ms until measured) until the
+ * deadline. A small timer thread per buffer handles deadlines and retries;
+ * it is idle while packets come in order.
+ *
+ * Timestamps: each packet's PTS is its RTP time mapped onto the arrival
+ * clock by the smallest transit seen (arrival running time minus RTP
+ * time, over a sliding two-second window), so network jitter does not
+ * reach the presentation times and sender clock drift is followed.
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include <functional>
+
+G_BEGIN_DECLS
+
+#define GST_RTC_TYPE_PEER_JITTER_BUFFER (gst_rtc_peer_jitter_buffer_get_type())
+G_DECLARE_FINAL_TYPE(GstRtcPeerJitterBuffer, gst_rtc_peer_jitter_buffer, GST_RTC, PEER_JITTER_BUFFER, GstElement)
+
+G_END_DECLS
+
+namespace gst_rtc::peer {
+
+// `clock_rate(pt)`: the negotiated clock rate of a payload type, 0 when
+// unknown (any thread).
+GstElement *jitter_buffer_new(std::function<guint(guint8 pt)> clock_rate);
+
+struct JitterBufferCounters {
+  guint64 pushed = 0;      // packets that left
+  guint64 late = 0;        // dropped: arrived after their turn, or twice
+  guint64 lost = 0;        // given up at the deadline
+  guint64 requests = 0;    // retransmission requests sent (retries included)
+  guint64 repaired = 0;    // missing packets that arrived before the deadline
+};
+JitterBufferCounters jitter_buffer_counters(GstElement *jitterbuffer);
+
+}  // namespace gst_rtc::peer

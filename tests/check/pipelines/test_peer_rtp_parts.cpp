@@ -1,0 +1,382 @@
+/* gst-rtc: WebRTC for GStreamer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * rtcpeerbin's own RTP parts alone, with GstHarness: the jitter buffer it
+ * gives rtpbin (order, gaps, retransmission requests, deadlines,
+ * timestamps) and its RFC 4588 retransmission sender. They are internal
+ * (no element factory): the test compiles their sources in.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/rtp/rtp.h>
+
+#include <vector>
+
+#include "peer-jitterbuffer.h"
+#include "peer-rtx.h"
+
+GST_DEBUG_CATEGORY(gst_rtc_peer_bin_debug);
+
+namespace {
+
+using gst_rtc::peer::jitter_buffer_counters;
+using gst_rtc::peer::jitter_buffer_new;
+
+constexpr guint kRate = 90000;
+constexpr GstClockTime kBase = 10 * GST_SECOND;
+
+// An RTP packet (pt 96, SSRC 0x1234) with `seq`, RTP time `ts` and arrival
+// running time `arrival` (DTS and PTS, as rtcicesrc stamps).
+GstBuffer *packet(guint16 seq, guint32 ts, GstClockTime arrival, guint payload = 100) {
+  GstBuffer *buf = gst_rtp_buffer_new_allocate(payload, 0, 0);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gst_rtp_buffer_map(buf, GST_MAP_WRITE, &rtp);
+  gst_rtp_buffer_set_payload_type(&rtp, 96);
+  gst_rtp_buffer_set_seq(&rtp, seq);
+  gst_rtp_buffer_set_timestamp(&rtp, ts);
+  gst_rtp_buffer_set_ssrc(&rtp, 0x1234);
+  memset(gst_rtp_buffer_get_payload(&rtp), seq & 0xff, payload);
+  gst_rtp_buffer_unmap(&rtp);
+  GST_BUFFER_PTS(buf) = GST_BUFFER_DTS(buf) = arrival;
+  return buf;
+}
+
+guint16 seq_of(GstBuffer *buf) {
+  guint8 head[4];
+  gst_buffer_extract(buf, 0, head, 4);
+  return GST_READ_UINT16_BE(head + 2);
+}
+
+GstHarness *jitter_harness(guint latency_ms, bool rtx) {
+  GstElement *jb = jitter_buffer_new([](guint8 pt) { return pt == 96 ? kRate : 0u; });
+  g_object_set(jb, "latency", latency_ms, "do-retransmission", gboolean(rtx), nullptr);
+  GstHarness *h = gst_harness_new_with_element(jb, "sink", "src");
+  gst_harness_set_src_caps_str(h, "application/x-rtp");
+  gst_harness_play(h);
+  return h;
+}
+
+// Upstream retransmission requests so far: their sequence numbers.
+std::vector<guint> requests(GstHarness *h) {
+  std::vector<guint> seqs;
+  while (GstEvent *e = gst_harness_try_pull_upstream_event(h)) {
+    if (GST_EVENT_TYPE(e) == GST_EVENT_CUSTOM_UPSTREAM && gst_event_has_name(e, "GstRTPRetransmissionRequest")) {
+      guint seq = 0;
+      gst_structure_get_uint(gst_event_get_structure(e), "seqnum", &seq);
+      seqs.push_back(seq);
+    }
+    gst_event_unref(e);
+  }
+  return seqs;
+}
+
+}  // namespace
+
+GST_START_TEST(test_in_order_packets_leave_at_once) {
+  GstHarness *h = jitter_harness(200, true);
+  for (guint16 i = 0; i < 20; ++i) {
+    fail_unless_equals_int(gst_harness_push(h, packet(65530 + i, i * 3000, kBase + i * 33 * GST_MSECOND)),
+                           GST_FLOW_OK);
+    // Out before the next one goes in: nothing waits for a timer.
+    GstBuffer *out = gst_harness_try_pull(h);
+    fail_unless(out != nullptr, "packet %u held", i);
+    fail_unless_equals_int(seq_of(out), guint16(65530 + i));  // across the wrap
+    fail_if(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT) && i > 0);
+    gst_buffer_unref(out);
+  }
+  fail_unless(requests(h).empty(), "no request without a gap");
+  fail_unless_equals_int(jitter_buffer_counters(h->element).pushed, 20);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_reordered_packets_leave_in_order) {
+  GstHarness *h = jitter_harness(200, true);
+  gst_harness_push(h, packet(100, 0, kBase));
+  gst_buffer_unref(gst_harness_pull(h));
+  gst_harness_push(h, packet(102, 6000, kBase + 66 * GST_MSECOND));
+  fail_unless(gst_harness_try_pull(h) == nullptr, "102 waits for 101");
+  // Asked for at once, not after a timer.
+  std::vector<guint> asked = requests(h);
+  fail_unless(asked.size() == 1 && asked[0] == 101, "one request for 101");
+  gst_harness_push(h, packet(101, 3000, kBase + 70 * GST_MSECOND));
+  for (guint16 want : {101, 102}) {
+    GstBuffer *out = gst_harness_try_pull(h);
+    fail_unless(out != nullptr);
+    fail_unless_equals_int(seq_of(out), want);
+    fail_if(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT), "a repaired gap is no discontinuity");
+    gst_buffer_unref(out);
+  }
+  auto c = jitter_buffer_counters(h->element);
+  fail_unless_equals_int(c.repaired, 1);
+  fail_unless_equals_int(c.lost, 0);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_duplicates_and_late_packets_dropped) {
+  GstHarness *h = jitter_harness(200, false);
+  for (guint16 seq : {10, 11, 11, 10, 12}) gst_harness_push(h, packet(seq, seq * 3000u, kBase + seq * GST_MSECOND));
+  std::vector<guint16> got;
+  while (GstBuffer *out = gst_harness_try_pull(h)) {
+    got.push_back(seq_of(out));
+    gst_buffer_unref(out);
+  }
+  fail_unless(got == std::vector<guint16>({10, 11, 12}), "each packet once, in order");
+  fail_unless_equals_int(jitter_buffer_counters(h->element).late, 2);
+  fail_unless(requests(h).empty(), "do-retransmission off: no requests");
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_gap_given_up_after_latency) {
+  GstHarness *h = jitter_harness(60, true);
+  gst_harness_push(h, packet(1, 0, kBase));
+  gst_buffer_unref(gst_harness_pull(h));
+  const gint64 start = g_get_monotonic_time();
+  gst_harness_push(h, packet(4, 9000, kBase + 100 * GST_MSECOND));
+  gst_harness_push(h, packet(5, 12000, kBase + 133 * GST_MSECOND));
+  // 2 and 3 never come: 4 and 5 leave once the latency has passed, the
+  // first marked DISCONT (the depayloader drops the broken frame).
+  GstBuffer *out = gst_harness_pull(h);  // waits (up to 60 s)
+  const gint64 waited = g_get_monotonic_time() - start;
+  fail_unless_equals_int(seq_of(out), 4);
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  fail_unless(waited >= 55000, "gave up after %" G_GINT64_FORMAT " us, before the 60 ms latency", waited);
+  gst_buffer_unref(out);
+  out = gst_harness_pull(h);
+  fail_unless_equals_int(seq_of(out), 5);
+  fail_if(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  gst_buffer_unref(out);
+  fail_unless_equals_int(jitter_buffer_counters(h->element).lost, 2);
+  // Asked for at once, and again while there was time (retries every 40 ms
+  // before any round trip is measured).
+  std::vector<guint> asked = requests(h);
+  fail_unless(std::count(asked.begin(), asked.end(), 2u) >= 1 && std::count(asked.begin(), asked.end(), 3u) >= 1);
+  // A packet of the given-up gap arriving now is too late.
+  gst_harness_push(h, packet(2, 3000, kBase + 200 * GST_MSECOND));
+  fail_unless(gst_harness_try_pull(h) == nullptr);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_requests_repeated_until_repaired) {
+  GstHarness *h = jitter_harness(1000, true);
+  gst_harness_push(h, packet(1, 0, kBase));
+  gst_buffer_unref(gst_harness_pull(h));
+  gst_harness_push(h, packet(3, 6000, kBase + 66 * GST_MSECOND));
+  // The first request at once, then one every 40 ms while 2 is missing.
+  const gint64 until = g_get_monotonic_time() + 150000;
+  std::vector<guint> asked;
+  while (g_get_monotonic_time() < until) {
+    for (guint s : requests(h)) asked.push_back(s);
+    g_usleep(5000);
+  }
+  fail_unless(asked.size() >= 3, "%zu requests for 2 in 150 ms", asked.size());
+  for (guint s : asked) fail_unless_equals_int(s, 2);
+  gst_harness_push(h, packet(2, 3000, kBase + 300 * GST_MSECOND));
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 2);
+  g_usleep(100000);
+  requests(h);
+  g_usleep(100000);
+  fail_unless(requests(h).empty(), "no request once repaired");
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_timestamps_follow_rtp_time_not_arrival_jitter) {
+  GstHarness *h = jitter_harness(200, false);
+  // 30 frames at 30 fps, arriving up to 25 ms late (the first on time).
+  const guint jitter_ms[] = {0, 12, 3, 25, 7, 18, 1, 9, 22, 4};
+  for (guint i = 0; i < 30; ++i) {
+    const GstClockTime arrival = kBase + gst_util_uint64_scale(i * 3000, GST_SECOND, kRate) + jitter_ms[i % 10] * GST_MSECOND;
+    gst_harness_push(h, packet(guint16(i), i * 3000, arrival));
+  }
+  for (guint i = 0; i < 30; ++i) {
+    GstBuffer *out = gst_harness_pull(h);
+    const GstClockTime want = kBase + gst_util_uint64_scale(i * 3000, GST_SECOND, kRate);
+    fail_unless_equals_uint64(GST_BUFFER_PTS(out), want);
+    gst_buffer_unref(out);
+  }
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_latency_query_adds_latency) {
+  GstHarness *h = jitter_harness(150, false);
+  // The harness's src is live with no latency of its own.
+  gst_harness_set_upstream_latency(h, 10 * GST_MSECOND);
+  fail_unless_equals_uint64(gst_harness_query_latency(h), 160 * GST_MSECOND);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_sender_restart_is_a_new_start) {
+  GstHarness *h = jitter_harness(200, true);
+  gst_harness_push(h, packet(100, 0, kBase));
+  gst_buffer_unref(gst_harness_pull(h));
+  gst_harness_push(h, packet(40000, 500, kBase + 10 * GST_MSECOND));
+  GstBuffer *out = gst_harness_try_pull(h);
+  fail_unless(out != nullptr, "a far jump is not a gap to wait for");
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  gst_buffer_unref(out);
+  fail_unless(requests(h).empty());
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_eos_releases_held_packets) {
+  GstHarness *h = jitter_harness(5000, false);
+  gst_harness_push(h, packet(1, 0, kBase));
+  gst_harness_push(h, packet(3, 6000, kBase + 66 * GST_MSECOND));
+  fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 2);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+namespace {
+
+GstHarness *rtx_harness() {
+  GstElement *rtx = gst_rtc::peer::rtx_send_new();
+  gst_rtc::peer::rtx_send_configure(rtx, {{96, 97}}, {{0x1234, 0x5678}});
+  GstHarness *h = gst_harness_new_with_element(rtx, "sink", "src");
+  gst_harness_set_src_caps_str(h, "application/x-rtp");
+  gst_harness_play(h);
+  return h;
+}
+
+GstEvent *rtx_request(guint seq, guint ssrc) {
+  return gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
+                              gst_structure_new("GstRTPRetransmissionRequest", "seqnum", G_TYPE_UINT, seq, "ssrc",
+                                                G_TYPE_UINT, ssrc, nullptr));
+}
+
+}  // namespace
+
+GST_START_TEST(test_rtx_packet_per_rfc4588) {
+  GstHarness *h = rtx_harness();
+  // A packet with a header extension, padding and the marker.
+  GstBuffer *orig = gst_rtp_buffer_new_allocate(40, 4, 0);
+  {
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    gst_rtp_buffer_map(orig, GST_MAP_WRITE, &rtp);
+    gst_rtp_buffer_set_payload_type(&rtp, 96);
+    gst_rtp_buffer_set_seq(&rtp, 777);
+    gst_rtp_buffer_set_timestamp(&rtp, 123456);
+    gst_rtp_buffer_set_ssrc(&rtp, 0x1234);
+    gst_rtp_buffer_set_marker(&rtp, TRUE);
+    guint8 mid = 'v';
+    gst_rtp_buffer_add_extension_onebyte_header(&rtp, 1, &mid, 1);
+    memset(gst_rtp_buffer_get_payload(&rtp), 0xab, 40);
+    gst_rtp_buffer_unmap(&rtp);
+  }
+  gst_harness_push(h, orig);
+  gst_buffer_unref(gst_harness_pull(h));
+  fail_unless(gst_harness_push_upstream_event(h, rtx_request(777, 0x1234)));
+  GstBuffer *rtx = gst_harness_pull(h);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  fail_unless(gst_rtp_buffer_map(rtx, GST_MAP_READ, &rtp));
+  fail_unless_equals_int(gst_rtp_buffer_get_payload_type(&rtp), 97);
+  fail_unless_equals_int(gst_rtp_buffer_get_ssrc(&rtp), 0x5678);
+  fail_unless_equals_int(gst_rtp_buffer_get_timestamp(&rtp), 123456);
+  fail_unless(gst_rtp_buffer_get_marker(&rtp));
+  fail_if(gst_rtp_buffer_get_padding(&rtp), "padding is not repeated");
+  gpointer ext = nullptr;
+  guint ext_size = 0;
+  fail_unless(gst_rtp_buffer_get_extension_onebyte_header(&rtp, 1, 0, &ext, &ext_size));
+  fail_unless_equals_int(ext_size, 1);
+  fail_unless_equals_int(*static_cast<guint8 *>(ext), 'v');
+  // OSN, then the original payload.
+  const guint8 *payload = static_cast<const guint8 *>(gst_rtp_buffer_get_payload(&rtp));
+  fail_unless_equals_int(gst_rtp_buffer_get_payload_len(&rtp), 42);
+  fail_unless_equals_int(GST_READ_UINT16_BE(payload), 777);
+  fail_unless_equals_int(payload[2], 0xab);
+  fail_unless_equals_int(payload[41], 0xab);
+  const guint16 first_rtx_seq = gst_rtp_buffer_get_seq(&rtp);
+  gst_rtp_buffer_unmap(&rtp);
+  gst_buffer_unref(rtx);
+  // Again: the next rtx sequence number.
+  fail_unless(gst_harness_push_upstream_event(h, rtx_request(777, 0x1234)));
+  rtx = gst_harness_pull(h);
+  fail_unless(gst_rtp_buffer_map(rtx, GST_MAP_READ, &rtp));
+  fail_unless_equals_int(gst_rtp_buffer_get_seq(&rtp), guint16(first_rtx_seq + 1));
+  gst_rtp_buffer_unmap(&rtp);
+  gst_buffer_unref(rtx);
+  fail_unless_equals_int(gst_rtc::peer::rtx_send_packets(h->element), 2);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_rtx_request_for_unkept_packet) {
+  GstHarness *h = rtx_harness();
+  gst_harness_push(h, packet(5, 0, kBase));
+  gst_buffer_unref(gst_harness_pull(h));
+  fail_unless(gst_harness_push_upstream_event(h, rtx_request(4, 0x1234)));  // never sent
+  fail_unless(gst_harness_try_pull(h) == nullptr);
+  fail_unless_equals_int(gst_rtc::peer::rtx_send_misses(h->element), 1);
+  // A packet whose payload type has no rtx is not kept.
+  GstBuffer *other = packet(6, 0, kBase);
+  {
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    gst_rtp_buffer_map(other, GST_MAP_WRITE, &rtp);
+    gst_rtp_buffer_set_payload_type(&rtp, 111);
+    gst_rtp_buffer_unmap(&rtp);
+  }
+  gst_harness_push(h, other);
+  gst_buffer_unref(gst_harness_pull(h));
+  fail_unless(gst_harness_push_upstream_event(h, rtx_request(6, 0x1234)));
+  fail_unless(gst_harness_try_pull(h) == nullptr);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_rtx_for_unsignalled_ssrc) {
+  GstHarness *h = rtx_harness();
+  GstBuffer *buf = packet(9, 0, kBase);
+  {
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    gst_rtp_buffer_map(buf, GST_MAP_WRITE, &rtp);
+    gst_rtp_buffer_set_ssrc(&rtp, 0xabcd);
+    gst_rtp_buffer_unmap(&rtp);
+  }
+  gst_harness_push(h, buf);
+  gst_buffer_unref(gst_harness_pull(h));
+  fail_unless(gst_harness_push_upstream_event(h, rtx_request(9, 0xabcd)));
+  GstBuffer *rtx = gst_harness_pull(h);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  fail_unless(gst_rtp_buffer_map(rtx, GST_MAP_READ, &rtp));
+  fail_unless_equals_int(gst_rtp_buffer_get_payload_type(&rtp), 97);
+  fail_if(gst_rtp_buffer_get_ssrc(&rtp) == 0xabcd || gst_rtp_buffer_get_ssrc(&rtp) == 0x5678,
+          "an rtx SSRC of its own");
+  gst_rtp_buffer_unmap(&rtp);
+  gst_buffer_unref(rtx);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+static Suite *peer_rtp_parts_suite(void) {
+  GST_DEBUG_CATEGORY_INIT(gst_rtc_peer_bin_debug, "rtcpeerbin", 0, "rtcpeerbin (test)");
+  Suite *s = suite_create("rtcpeerbin-rtp-parts");
+  TCase *tc = tcase_create("jitterbuffer");
+  tcase_set_timeout(tc, 60);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_in_order_packets_leave_at_once);
+  tcase_add_test(tc, test_reordered_packets_leave_in_order);
+  tcase_add_test(tc, test_duplicates_and_late_packets_dropped);
+  tcase_add_test(tc, test_gap_given_up_after_latency);
+  tcase_add_test(tc, test_requests_repeated_until_repaired);
+  tcase_add_test(tc, test_timestamps_follow_rtp_time_not_arrival_jitter);
+  tcase_add_test(tc, test_latency_query_adds_latency);
+  tcase_add_test(tc, test_sender_restart_is_a_new_start);
+  tcase_add_test(tc, test_eos_releases_held_packets);
+  TCase *rtx = tcase_create("rtx");
+  tcase_set_timeout(rtx, 60);
+  suite_add_tcase(s, rtx);
+  tcase_add_test(rtx, test_rtx_packet_per_rfc4588);
+  tcase_add_test(rtx, test_rtx_request_for_unkept_packet);
+  tcase_add_test(rtx, test_rtx_for_unsignalled_ssrc);
+  return s;
+}
+
+GST_CHECK_MAIN(peer_rtp_parts);
