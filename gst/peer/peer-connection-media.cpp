@@ -23,6 +23,9 @@ namespace gst_rtc::peer {
 // What a linked sink pad's packets go through (streaming thread): the
 // payload type rewrite and the sender's DTMF tones.
 struct SendTap {
+  // The sender's (first) encoding is active (W3C RTCRtpEncodingParameters):
+  // while not, nothing is sent.
+  std::atomic<bool> active{true};
   std::atomic<int> out_pt{-1};  // the negotiated payload type, when it differs
   DtmfInjector dtmf;
   // Header extensions, when negotiated (one-byte ids; 0: not), written
@@ -49,7 +52,7 @@ struct SendTap {
 // One requested sink pad: ghost pad → identity (held by a blocking probe
 // until the transceiver is negotiated, as webrtcbin holds its pads) →
 // the transport's rtpfunnel.
-struct PeerConnection::SinkPad {
+struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
   GstPad *ghost = nullptr;      // owned ref
   GstElement *ident = nullptr;  // owned ref
   gulong block_probe = 0;  // on tail()'s src pad
@@ -66,8 +69,18 @@ struct PeerConnection::SinkPad {
   SendTap tap;
   MediaStream *media = nullptr;   // linked to it (chain only)
   GstPad *funnel_pad = nullptr;   // owned ref, the funnel's request pad
+  GstRtcRtpSender *sender = nullptr;  // owned ref while linked: its parameters are watched
+  gulong parameters_handler = 0;
 
+  void unwatch_sender() {
+    if (!sender) return;
+    g_signal_handler_disconnect(sender, parameters_handler);
+    gst_object_unref(sender);
+    sender = nullptr;
+    parameters_handler = 0;
+  }
   ~SinkPad() {
+    unwatch_sender();
     if (funnel_pad) gst_object_unref(funnel_pad);
     if (pay) gst_object_unref(pay);
     if (ident) gst_object_unref(ident);
@@ -118,8 +131,24 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
   return buf;
 }
 
+// Whether the sender's first encoding is active (W3C: a new sender's is).
+bool first_encoding_active(GstRtcRtpSender *sender) {
+  GstStructure *params = gst_rtc_rtp_sender_get_parameters(sender);
+  gboolean active = TRUE;
+  const GValue *encodings = params ? gst_structure_get_value(params, "encodings") : nullptr;
+  if (encodings && GST_VALUE_HOLDS_ARRAY(encodings) && gst_value_array_get_size(encodings) > 0) {
+    const GValue *first = gst_value_array_get_value(encodings, 0);
+    if (GST_VALUE_HOLDS_STRUCTURE(first)) gst_structure_get_boolean(gst_value_get_structure(first), "active", &active);
+  }
+  if (params) gst_structure_free(params);
+  return active;
+}
+
 GstPadProbeReturn send_tap(GstPad *, GstPadProbeInfo *info, gpointer data) {
   auto &tap = *static_cast<SendTap *>(data);
+  if ((info->type & (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST)) &&
+      !tap.active.load(std::memory_order_relaxed))
+    return GST_PAD_PROBE_DROP;
   if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
     GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
     guint8 twcc = 0;
@@ -563,15 +592,16 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
     if (g_ascii_strcasecmp(c.name.c_str(), "telephone-event") == 0 && c.clock_rate == sp.clock_rate)
       te_pt = c.payload_type;
   GstRtcDtmfSender *dtmf = nullptr;
+  GstRtcRtpSender *sender = nullptr;
   {
     std::lock_guard<std::mutex> guard(lock_);
-    if (mp.transceiver < transceivers_.size()) {
-      GstRtcRtpSender *sender = gst_rtc_rtp_transceiver_get_sender(transceivers_[mp.transceiver]);
-      if (sender) {
-        dtmf = gst_rtc_rtp_sender_get_dtmf(sender);
-        gst_object_unref(sender);
-      }
-    }
+    if (mp.transceiver < transceivers_.size())
+      sender = gst_rtc_rtp_transceiver_get_sender(transceivers_[mp.transceiver]);
+  }
+  if (sender) {
+    dtmf = gst_rtc_rtp_sender_get_dtmf(sender);
+    watch_sender(sp, sender);
+    gst_object_unref(sender);
   }
   sp.tap.dtmf.configure(dtmf, pt, dtmf ? te_pt : -1, sp.clock_rate);
   if (dtmf) gst_object_unref(dtmf);
@@ -585,8 +615,7 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
   sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id);
   // Linked above: the pad's sticky caps reach the funnel through the probe
   // with the data the hold releases.
-  if (sp.tap.out_pt >= 0 || dtmf || mid_id || abs_id || twcc_id)
-    sp.send_probe = gst_pad_add_probe(
+  sp.send_probe = gst_pad_add_probe(
         src,
         GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
                         GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
@@ -600,6 +629,36 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
   gst_object_unref(src);
   GST_INFO_OBJECT(bin_, "%s sends %s as payload type %d on transport %s", GST_PAD_NAME(sp.ghost), sp.codec.c_str(),
                   pt, mp.transport_mid.c_str());
+}
+
+// W3C setParameters(): the first encoding's `active` pauses and resumes
+// what the pad sends (RTCP goes on). On resume the source is asked for a
+// key unit (upstream GstForceKeyUnit), so the far side decodes at once.
+void PeerConnection::watch_sender(SinkPad &sp, GstRtcRtpSender *sender) {
+  sp.unwatch_sender();
+  sp.sender = GST_RTC_RTP_SENDER(gst_object_ref(sender));
+  sp.tap.active = first_encoding_active(sender);
+  struct Watch {
+    std::weak_ptr<SinkPad> pad;
+  };
+  sp.parameters_handler = g_signal_connect_data(
+      sender, "notify::parameters",
+      G_CALLBACK(+[](GstRtcRtpSender *sender, GParamSpec *, gpointer data) {
+        auto pad = static_cast<Watch *>(data)->pad.lock();
+        if (!pad) return;
+        const bool active = first_encoding_active(sender);
+        const bool resumed = active && !pad->tap.active.exchange(active);
+        if (!active) pad->tap.active = false;
+        GST_INFO("%s: sender %s", GST_PAD_NAME(pad->ghost), active ? "active" : "inactive: nothing sent");
+        if (resumed)
+          gst_pad_push_event(pad->ghost,
+                             gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
+                                                  gst_structure_new("GstForceKeyUnit", "running-time", G_TYPE_UINT64,
+                                                                    GST_CLOCK_TIME_NONE, "all-headers", G_TYPE_BOOLEAN,
+                                                                    TRUE, "count", G_TYPE_UINT, 0u, nullptr)));
+      }),
+      new Watch{sp.weak_from_this()}, [](gpointer data, GClosure *) { delete static_cast<Watch *>(data); },
+      GConnectFlags(0));
 }
 
 bool PeerConnection::wants_nack(guint32 ssrc, const std::optional<std::string> &mid) {
@@ -666,6 +725,7 @@ void PeerConnection::unlink_sink_pad(SinkPad &sp, bool hold) {
   if (sp.send_probe) gst_pad_remove_probe(src, sp.send_probe);
   sp.send_probe = 0;
   sp.tap.dtmf.configure(nullptr, -1, -1, 0);
+  sp.unwatch_sender();
   // Held again until linked to the next session, or dropped for good (a
   // stopped transceiver sends nothing more; its source must not block).
   sp.block_probe = gst_pad_add_probe(

@@ -160,6 +160,7 @@ class PeerConnection {
   void teardown_media();
   void remove_src_pads(size_t transceiver);
   void unlink_sink_pad(SinkPad &pad, bool hold);
+  void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
   // The transport `mid` goes away: its RTP session too; pads that sent into
   // it link again with the next plan (to the transport bundling them).
   void drop_media(const std::string &mid);

@@ -29,8 +29,10 @@ using namespace gst_rtc::lib;
  * - `scale-resolution-down-by` (double >= 1.0, optional, video only)
  * - `max-framerate` (double, optional, video only)
  *
- * A new sender has one encoding, `active=true`. Other fields are kept as
- * given.
+ * A new sender has one encoding, `active=true`. rtcpeerbin acts on the first
+ * encoding's `active`: while FALSE the sender's pad sends nothing (RTCP goes
+ * on), and when it turns TRUE again the pad's source is asked for a key
+ * unit. Other fields are kept as given.
  */
 
 namespace {

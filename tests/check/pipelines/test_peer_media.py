@@ -13,7 +13,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_harness import GObject, Gst, PeerTestCase, have_element, main, wait_until  # noqa: E402
+from peer_harness import SLOW, GObject, Gst, PeerTestCase, have_element, main, wait_until  # noqa: E402
 
 NEEDED = ('videotestsrc', 'vp8enc', 'rtpvp8pay', 'rtpvp8depay', 'vp8dec', 'audiotestsrc', 'opusenc',
           'rtpopuspay', 'rtpopusdepay', 'opusdec')
@@ -546,6 +546,47 @@ class Media(PeerTestCase):
                                    Gst.Structure.new_from_string('GstForceKeyUnit, all-headers=(boolean)true'))
         self.assertTrue(rx.sinks[0][1].get_static_pad('sink').push_event(ask))
         wait_until(lambda: len(requests) > before, what='GstForceKeyUnit at the encoder')
+
+    def test_inactive_sender_sends_nothing(self):
+        """W3C setParameters(): the sender's encoding set active=false stops
+        the far side's frames (RTCP goes on); active=true again resumes
+        them and asks the encoder for a key frame, so the far side decodes
+        at once."""
+        self.rtcpeerbin_only('GstRtcRtpSender parameters')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
+        transceiver = self.transceiver_of(pad)
+        enc = pad.get_peer().get_parent_element().get_by_name('enc')
+        requests = []
+
+        def upstream(_pad, info):
+            s = info.get_event().get_structure()
+            if s and s.get_name() == 'GstForceKeyUnit':
+                requests.append(s.to_string())
+            return Gst.PadProbeReturn.OK
+
+        enc.get_static_pad('src').add_probe(Gst.PadProbeType.EVENT_UPSTREAM, upstream)
+        pr.negotiate('a')
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 5, what='video flowing')
+        sender = transceiver.get_property('sender')
+
+        def set_active(active):
+            flag = 'true' if active else 'false'
+            sender.set_property('parameters', Gst.Structure.new_from_string(
+                f'parameters, encodings=<(structure)[encoding, active=(boolean){flag}]>'))
+
+        set_active(False)
+        time.sleep(0.5 * SLOW)  # what was on its way arrives
+        paused = rx.frames['video']
+        time.sleep(1.0 * SLOW)
+        self.assertEqual(rx.frames['video'], paused, 'frames kept coming from an inactive sender')
+        before = len(requests)
+        set_active(True)
+        wait_until(lambda: rx.frames['video'] >= paused + 10, what='frames again after active=true')
+        self.assertGreater(len(requests), before, 'no key frame asked for on resume')
+        self.assertEqual(pr.bus_errors, [])
 
 
 if __name__ == '__main__':
