@@ -42,8 +42,10 @@ struct Request {
   guint retry;
 };
 
+constexpr gint64 kKeyUnitIntervalUs = 200000;
+
 struct Private {
-  std::function<guint(guint8)> clock_rate;
+  std::function<gst_rtc::peer::PayloadInfo(guint8)> payload_info;
   std::atomic<guint> latency_ms{200};
   std::atomic<bool> do_rtx{false};
 
@@ -64,6 +66,9 @@ struct Private {
   // Timestamps.
   guint8 rate_pt = 0xff;
   guint rate = 0;
+  bool video = false;  // the last packet's payload type is video
+  bool want_key_unit = false;  // video given up since the last request
+  gint64 last_key_unit = 0;
   bool have_ts = false;
   gint64 ext_ts = 0;   // extended RTP timestamp of the last packet
   gint64 base_ts = 0;  // the first packet's
@@ -108,7 +113,9 @@ gint64 extend_seq(guint16 seq, gint64 ref) { return ref + gint16(guint16(seq - g
 void stamp(Private *p, GstBuffer *buf, guint8 pt, guint32 ts) {
   const GstClockTime arrival = GST_BUFFER_DTS_OR_PTS(buf);
   if (pt != p->rate_pt) {
-    p->rate = p->clock_rate ? p->clock_rate(pt) : 0;
+    const auto info = p->payload_info ? p->payload_info(pt) : gst_rtc::peer::PayloadInfo{};
+    p->rate = info.clock_rate;
+    p->video = info.video;
     p->rate_pt = pt;
   }
   if (!GST_CLOCK_TIME_IS_VALID(arrival) || p->rate == 0) return;
@@ -166,6 +173,7 @@ void give_up_head(Private *p, std::vector<GstBuffer *> &out) {
   }
   const gint64 first = p->held.begin()->first;
   p->counters.lost += guint64(first - p->next);
+  if (p->video) p->want_key_unit = true;
   GST_DEBUG("gave up %" G_GINT64_FORMAT " packet(s) before #%u", first - p->next, guint16(first));
   p->next = first;
   p->discont = true;
@@ -222,6 +230,29 @@ void send_requests(GstRtcPeerJitterBuffer *self, const std::vector<Request> &req
   }
 }
 
+// Whether to ask for a key unit now (under lock): video was given up and
+// the last request is old enough.
+bool take_key_unit(Private *p, gint64 now, guint8 *pt) {
+  if (!p->want_key_unit || (p->last_key_unit && now - p->last_key_unit < kKeyUnitIntervalUs)) return false;
+  *pt = p->rate_pt;
+  p->want_key_unit = false;
+  p->last_key_unit = now;
+  ++p->counters.key_units;
+  return true;
+}
+
+// rtpsession sends PLI (or FIR) for it when the payload type's rtcp-fb
+// allows: "payload" names it (rtpptdemux adds it to a decoder's request).
+void send_key_unit(GstRtcPeerJitterBuffer *self, guint8 pt) {
+  GST_DEBUG_OBJECT(self, "video lost: asking for a key unit (payload type %u)", pt);
+  gst_pad_push_event(self->sinkpad,
+                     gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
+                                          gst_structure_new("GstForceKeyUnit", "running-time", G_TYPE_UINT64,
+                                                            GST_CLOCK_TIME_NONE, "all-headers", G_TYPE_BOOLEAN, TRUE,
+                                                            "count", G_TYPE_UINT, 0u, "payload", G_TYPE_UINT,
+                                                            guint(pt), nullptr)));
+}
+
 GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
   auto *self = GST_RTC_PEER_JITTER_BUFFER(parent);
   Private *p = self->priv;
@@ -234,6 +265,8 @@ GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
   const guint16 seq = GST_READ_UINT16_BE(head + 2);
   std::vector<GstBuffer *> out;
   std::vector<Request> requests;
+  bool key_unit = false;
+  guint8 key_pt = 0;
   std::lock_guard push(p->push_lock);
   {
     std::lock_guard lock(p->lock);
@@ -287,8 +320,10 @@ GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
     }
     take_ready(p, out);
     if (was_idle && !p->missing.empty()) p->wake.notify_one();
+    key_unit = take_key_unit(p, now, &key_pt);
   }
   if (!requests.empty()) send_requests(self, requests);
+  if (key_unit) send_key_unit(self, key_pt);
   return push_out(self, out);
 }
 
@@ -313,12 +348,15 @@ void timer_loop(GstRtcPeerJitterBuffer *self) {
     lk.unlock();
     std::vector<GstBuffer *> out;
     std::vector<Request> requests;
+    bool key_unit = false;
+    guint8 key_pt = 0;
     {
       std::lock_guard push(p->push_lock);
       {
         std::lock_guard lock(p->lock);
         const gint64 t = now_us();
         while (!p->missing.empty() && p->deadline() <= t) give_up_head(p, out);
+        key_unit = take_key_unit(p, t, &key_pt);
         if (p->do_rtx.load())
           for (auto &[seq, m] : p->missing)
             if (m.requests && m.next_request <= t) {
@@ -330,6 +368,7 @@ void timer_loop(GstRtcPeerJitterBuffer *self) {
       push_out(self, out);
     }
     if (!requests.empty()) send_requests(self, requests);
+    if (key_unit) send_key_unit(self, key_pt);
     lk.lock();
   }
 }
@@ -537,9 +576,9 @@ static void gst_rtc_peer_jitter_buffer_class_init(GstRtcPeerJitterBufferClass *k
 
 namespace gst_rtc::peer {
 
-GstElement *jitter_buffer_new(std::function<guint(guint8 pt)> clock_rate) {
+GstElement *jitter_buffer_new(std::function<PayloadInfo(guint8 pt)> payload_info) {
   auto *self = GST_RTC_PEER_JITTER_BUFFER(g_object_new(GST_RTC_TYPE_PEER_JITTER_BUFFER, nullptr));
-  self->priv->clock_rate = std::move(clock_rate);
+  self->priv->payload_info = std::move(payload_info);
   return GST_ELEMENT(self);
 }
 

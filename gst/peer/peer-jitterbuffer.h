@@ -14,7 +14,10 @@
  * NACK) and again every retry interval (1.5 round trips measured from
  * requests to repairs, 20 ms at least, 40 ms until measured) until the
  * deadline. A small timer thread per buffer handles deadlines and retries;
- * it is idle while packets come in order.
+ * it is idle while packets come in order. Video packets given up make it
+ * ask for a key unit upstream (GstForceKeyUnit, which rtpsession sends as
+ * PLI), at most every 200 ms: what follows a lost packet does not decode
+ * until the next key frame.
  *
  * Timestamps: each packet's PTS is its RTP time mapped onto the arrival
  * clock by the smallest transit seen (arrival running time minus RTP
@@ -36,9 +39,13 @@ G_END_DECLS
 
 namespace gst_rtc::peer {
 
-// `clock_rate(pt)`: the negotiated clock rate of a payload type, 0 when
-// unknown (any thread).
-GstElement *jitter_buffer_new(std::function<guint(guint8 pt)> clock_rate);
+// What the negotiation says about a payload type (any thread): its clock
+// rate (0: unknown) and whether it is video.
+struct PayloadInfo {
+  guint clock_rate = 0;
+  bool video = false;
+};
+GstElement *jitter_buffer_new(std::function<PayloadInfo(guint8 pt)> payload_info);
 
 struct JitterBufferCounters {
   guint64 pushed = 0;      // packets that left
@@ -46,6 +53,7 @@ struct JitterBufferCounters {
   guint64 lost = 0;        // given up at the deadline
   guint64 requests = 0;    // retransmission requests sent (retries included)
   guint64 repaired = 0;    // missing packets that arrived before the deadline
+  guint64 key_units = 0;   // key units asked for after losses
 };
 JitterBufferCounters jitter_buffer_counters(GstElement *jitterbuffer);
 

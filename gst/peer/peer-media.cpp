@@ -273,13 +273,17 @@ GstElement *MediaStream::on_aux_receiver(GstElement *, guint session, gpointer d
 
 GstElement *MediaStream::on_request_jitterbuffer(GstElement *, guint, gpointer data) {
   auto *self = static_cast<MediaStream *>(data);
-  return jitter_buffer_new([self](guint8 pt) -> guint {
+  return jitter_buffer_new([self](guint8 pt) {
+    PayloadInfo info;
     std::lock_guard lock(self->lock_);
     auto it = self->pt_map_.find(pt);
+    if (it == self->pt_map_.end() || gst_caps_get_size(it->second) == 0) return info;
+    const GstStructure *s = gst_caps_get_structure(it->second, 0);
     gint rate = 0;
-    if (it != self->pt_map_.end() && gst_caps_get_size(it->second) > 0)
-      gst_structure_get_int(gst_caps_get_structure(it->second, 0), "clock-rate", &rate);
-    return guint(std::max(rate, 0));
+    gst_structure_get_int(s, "clock-rate", &rate);
+    info.clock_rate = guint(std::max(rate, 0));
+    info.video = g_strcmp0(gst_structure_get_string(s, "media"), "video") == 0;
+    return info;
   });
 }
 

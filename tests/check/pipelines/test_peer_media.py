@@ -588,6 +588,50 @@ class Media(PeerTestCase):
         self.assertGreater(len(requests), before, 'no key frame asked for on resume')
         self.assertEqual(pr.bus_errors, [])
 
+    def test_lost_video_asks_for_a_key_frame(self):
+        """Half a second of video lost for good (retransmissions too): the
+        receiver's jitter buffer gives the gap up and asks for a key unit,
+        which reaches the sender's encoder as PLI -> GstForceKeyUnit, and
+        the far side decodes again."""
+        self.rtcpeerbin_only('reaches into rtcpeerbin to lose packets')
+        pr = self.pair(props_b={'latency': 100}, **self.PAIR)
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
+        self.transceiver_of(pad)
+        enc = pad.get_peer().get_parent_element().get_by_name('enc')
+        requests = []
+
+        def upstream(_pad, info):
+            s = info.get_event().get_structure()
+            if s and s.get_name() == 'GstForceKeyUnit':
+                requests.append(time.monotonic())
+            return Gst.PadProbeReturn.OK
+
+        enc.get_static_pad('src').add_probe(Gst.PadProbeType.EVENT_UPSTREAM, upstream)
+        pr.negotiate('a')
+        outage = {'on': False}
+
+        def lose(_pad, info):
+            # Media lost in the outage, every retransmission lost.
+            pt = info.get_buffer().extract_dup(0, 2)[1] & 0x7f
+            if pt == 97 or (outage['on'] and pt == 96):
+                return Gst.PadProbeReturn.DROP
+            return Gst.PadProbeReturn.OK
+
+        enc_a = next(e for e in pr.a.el.children if e.get_factory().get_name() == 'rtcdtlssrtpenc')
+        enc_a.get_static_pad('rtp_sink_0').add_probe(Gst.PadProbeType.BUFFER, lose)
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 10, what='video flowing')
+        time.sleep(0.5 * SLOW)
+        outage['on'] = True
+        time.sleep(0.5)
+        outage['on'] = False
+        ended = time.monotonic()
+        frames = rx.frames['video']
+        wait_until(lambda: any(t > ended for t in requests), what='GstForceKeyUnit at the encoder after the loss')
+        wait_until(lambda: rx.frames['video'] >= frames + 10, what='decoding again')
+        self.assertEqual(pr.bus_errors, [])
+
 
 if __name__ == '__main__':
     main()

@@ -47,8 +47,12 @@ guint16 seq_of(GstBuffer *buf) {
   return GST_READ_UINT16_BE(head + 2);
 }
 
-GstHarness *jitter_harness(guint latency_ms, bool rtx) {
-  GstElement *jb = jitter_buffer_new([](guint8 pt) { return pt == 96 ? kRate : 0u; });
+GstHarness *jitter_harness(guint latency_ms, bool rtx, bool video = true) {
+  GstElement *jb = jitter_buffer_new([video](guint8 pt) {
+    gst_rtc::peer::PayloadInfo info;
+    if (pt == 96) info = {kRate, video};
+    return info;
+  });
   g_object_set(jb, "latency", latency_ms, "do-retransmission", gboolean(rtx), nullptr);
   GstHarness *h = gst_harness_new_with_element(jb, "sink", "src");
   gst_harness_set_src_caps_str(h, "application/x-rtp");
@@ -56,8 +60,9 @@ GstHarness *jitter_harness(guint latency_ms, bool rtx) {
   return h;
 }
 
-// Upstream retransmission requests so far: their sequence numbers.
-std::vector<guint> requests(GstHarness *h) {
+// Upstream retransmission requests so far: their sequence numbers; key
+// unit requests counted in `key_units`.
+std::vector<guint> requests(GstHarness *h, guint *key_units = nullptr) {
   std::vector<guint> seqs;
   while (GstEvent *e = gst_harness_try_pull_upstream_event(h)) {
     if (GST_EVENT_TYPE(e) == GST_EVENT_CUSTOM_UPSTREAM && gst_event_has_name(e, "GstRTPRetransmissionRequest")) {
@@ -65,6 +70,8 @@ std::vector<guint> requests(GstHarness *h) {
       gst_structure_get_uint(gst_event_get_structure(e), "seqnum", &seq);
       seqs.push_back(seq);
     }
+    if (key_units && GST_EVENT_TYPE(e) == GST_EVENT_CUSTOM_UPSTREAM && gst_event_has_name(e, "GstForceKeyUnit"))
+      ++*key_units;
     gst_event_unref(e);
   }
   return seqs;
@@ -150,12 +157,29 @@ GST_START_TEST(test_gap_given_up_after_latency) {
   gst_buffer_unref(out);
   fail_unless_equals_int(jitter_buffer_counters(h->element).lost, 2);
   // Asked for at once, and again while there was time (retries every 40 ms
-  // before any round trip is measured).
-  std::vector<guint> asked = requests(h);
+  // before any round trip is measured); video lost: a key unit asked for.
+  guint key_units = 0;
+  std::vector<guint> asked = requests(h, &key_units);
   fail_unless(std::count(asked.begin(), asked.end(), 2u) >= 1 && std::count(asked.begin(), asked.end(), 3u) >= 1);
+  fail_unless_equals_int(key_units, 1);
   // A packet of the given-up gap arriving now is too late.
   gst_harness_push(h, packet(2, 3000, kBase + 200 * GST_MSECOND));
   fail_unless(gst_harness_try_pull(h) == nullptr);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_audio_loss_asks_no_key_unit) {
+  GstHarness *h = jitter_harness(30, false, false);
+  gst_harness_push(h, packet(1, 0, kBase));
+  gst_harness_push(h, packet(3, 1920, kBase + 40 * GST_MSECOND));
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 1);
+  gst_buffer_unref(gst_harness_pull(h));
+  gst_buffer_unref(gst_harness_pull(h));  // 3, after the latency
+  guint key_units = 0;
+  requests(h, &key_units);
+  fail_unless_equals_int(key_units, 0);
+  fail_unless_equals_int(jitter_buffer_counters(h->element).lost, 1);
   gst_harness_teardown(h);
 }
 GST_END_TEST;
@@ -366,6 +390,7 @@ static Suite *peer_rtp_parts_suite(void) {
   tcase_add_test(tc, test_duplicates_and_late_packets_dropped);
   tcase_add_test(tc, test_gap_given_up_after_latency);
   tcase_add_test(tc, test_requests_repeated_until_repaired);
+  tcase_add_test(tc, test_audio_loss_asks_no_key_unit);
   tcase_add_test(tc, test_timestamps_follow_rtp_time_not_arrival_jitter);
   tcase_add_test(tc, test_latency_query_adds_latency);
   tcase_add_test(tc, test_sender_restart_is_a_new_start);
