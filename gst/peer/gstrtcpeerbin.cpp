@@ -137,26 +137,45 @@ G_DEFINE_TYPE(GstRtcPeerBin, gst_rtc_peer_bin, GST_TYPE_BIN)
 struct _GstRtcPeerBinPad {
   GstGhostPad parent;
   GstRtcRtpTransceiver *transceiver;  // owned ref, under the object lock
+  gchar *msid;                        // under the object lock
 };
 
-enum { PAD_PROP_0, PAD_PROP_TRANSCEIVER };
+enum { PAD_PROP_0, PAD_PROP_TRANSCEIVER, PAD_PROP_MSID };
 
 G_DEFINE_TYPE(GstRtcPeerBinPad, gst_rtc_peer_bin_pad, GST_TYPE_GHOST_PAD)
 
 static void gst_rtc_peer_bin_pad_get_property(GObject *object, guint id, GValue *value, GParamSpec *pspec) {
   auto *pad = GST_RTC_PEER_BIN_PAD(object);
-  if (id != PAD_PROP_TRANSCEIVER) {
+  GST_OBJECT_LOCK(pad);
+  switch (id) {
+    case PAD_PROP_TRANSCEIVER:
+      g_value_set_object(value, pad->transceiver);
+      break;
+    case PAD_PROP_MSID:
+      g_value_set_string(value, pad->msid);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+  }
+  GST_OBJECT_UNLOCK(pad);
+}
+
+static void gst_rtc_peer_bin_pad_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec) {
+  auto *pad = GST_RTC_PEER_BIN_PAD(object);
+  if (id != PAD_PROP_MSID) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     return;
   }
   GST_OBJECT_LOCK(pad);
-  g_value_set_object(value, pad->transceiver);
+  g_free(pad->msid);
+  pad->msid = g_value_dup_string(value);
   GST_OBJECT_UNLOCK(pad);
 }
 
 static void gst_rtc_peer_bin_pad_finalize(GObject *object) {
   auto *pad = GST_RTC_PEER_BIN_PAD(object);
   if (pad->transceiver) gst_object_unref(pad->transceiver);
+  g_free(pad->msid);
   G_OBJECT_CLASS(gst_rtc_peer_bin_pad_parent_class)->finalize(object);
 }
 
@@ -165,6 +184,7 @@ static void gst_rtc_peer_bin_pad_init(GstRtcPeerBinPad *) {}
 static void gst_rtc_peer_bin_pad_class_init(GstRtcPeerBinPadClass *klass) {
   auto *gobject_class = G_OBJECT_CLASS(klass);
   gobject_class->get_property = gst_rtc_peer_bin_pad_get_property;
+  gobject_class->set_property = gst_rtc_peer_bin_pad_set_property;
   gobject_class->finalize = gst_rtc_peer_bin_pad_finalize;
   /**
    * GstRtcPeerBinPad:transceiver:
@@ -177,6 +197,21 @@ static void gst_rtc_peer_bin_pad_class_init(GstRtcPeerBinPadClass *klass) {
       gobject_class, PAD_PROP_TRANSCEIVER,
       g_param_spec_object("transceiver", "Transceiver", "The transceiver of this pad", GST_RTC_TYPE_RTP_TRANSCEIVER,
                           GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  /**
+   * GstRtcPeerBinPad:msid:
+   *
+   * The MediaStream (a=msid stream id) of the pad's track. On a `sink_%u`
+   * pad, set before its caps arrive: the stream the track is sent in
+   * (webrtcbin's sink pad property); NULL: the bin's one stream, which all
+   * its tracks share, so that a browser plays them in sync. On a `src_%u`
+   * pad: the remote track's stream, set before `pad-added` (NULL when the
+   * remote names none); the pads of one remote stream also share their
+   * stream-start group id.
+   */
+  g_object_class_install_property(
+      gobject_class, PAD_PROP_MSID,
+      g_param_spec_string("msid", "MSID", "The MediaStream id (a=msid) of this pad's track", nullptr,
+                          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
 }
 
 void gst_rtc_peer_bin_pad_set_transceiver(GstRtcPeerBinPad *pad, GstRtcRtpTransceiver *transceiver) {

@@ -334,6 +334,18 @@ void PeerConnection::release_sink_pad(GstPad *pad) {
   sp->ghost = nullptr;
 }
 
+// The a=msid stream a sink pad's track goes out in: its `msid` when set,
+// otherwise the bin's one stream (chain).
+std::string PeerConnection::local_stream_id(const SinkPad &sp) {
+  gchar *msid = nullptr;
+  g_object_get(sp.ghost, "msid", &msid, nullptr);
+  std::string id = msid ? msid : "";
+  g_free(msid);
+  if (!id.empty()) return id;
+  if (local_stream_id_.empty()) local_stream_id_ = "gst-rtc-" + random_token();
+  return local_stream_id_;
+}
+
 void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps) {
   std::string kind;
   std::vector<jsep::Codec> codecs = codecs_from_caps(caps, kind);
@@ -373,6 +385,8 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     if (t.direction == jsep::Direction::Inactive) t.direction = jsep::Direction::SendOnly;
     if (has_ssrc) t.send_ssrcs = with_rtx_ssrc(kind, ssrc);
     if (t.cname.empty()) t.cname = "gst-rtc-" + random_token();
+    if (t.stream_id.empty()) t.stream_id = local_stream_id(*sp);
+    if (t.track_id.empty()) t.track_id = "gst-rtc-" + random_token();
   } else {
     jsep::Transceiver t;
     t.kind = kind;
@@ -381,7 +395,7 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     t.has_codec_preferences = true;
     if (has_ssrc) t.send_ssrcs = with_rtx_ssrc(kind, ssrc);
     t.cname = "gst-rtc-" + random_token();
-    t.stream_id = "gst-rtc-" + random_token();
+    t.stream_id = local_stream_id(*sp);
     t.track_id = "gst-rtc-" + random_token();
     session_.add_transceiver(std::move(t));
     sync_transceivers(nullptr);
@@ -447,9 +461,12 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
   std::map<guint, size_t> by_pt;
   std::map<std::string, size_t> by_mid;
   std::set<size_t> with_rtx;
+  std::map<size_t, std::string> streams;
   for (const auto &mp : media_plans_) {
     if (mp.stopped) continue;
     by_mid[mp.mid] = mp.transceiver;
+    for (const auto &m : mp.remote_msids)
+      if (!m.stream_id.empty() && m.stream_id != "-") streams.emplace(mp.transceiver, m.stream_id);
     for (const auto &c : mp.codecs)
       if (g_ascii_strcasecmp(c.name.c_str(), "rtx") == 0) with_rtx.insert(mp.transceiver);
     for (guint32 ssrc : mp.remote_ssrcs) by_ssrc[ssrc] = mp.transceiver;
@@ -462,6 +479,7 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
     pt_transceiver_ = std::move(by_pt);
     mid_transceiver_ = std::move(by_mid);
     rtx_transceivers_ = std::move(with_rtx);
+    remote_stream_ = std::move(streams);
   }
   start_media_if_ready();
 }
@@ -675,7 +693,8 @@ bool PeerConnection::wants_nack(guint32 ssrc, const std::optional<std::string> &
 
 void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid) {
   GstRtcRtpTransceiver *transceiver = nullptr;
-  std::string name;
+  std::string name, stream;
+  guint group_id = 0;
   std::optional<size_t> index;
   {
     std::lock_guard<std::mutex> guard(lock_);
@@ -691,11 +710,34 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
     if (index && *index < transceivers_.size())
       transceiver = GST_RTC_RTP_TRANSCEIVER(gst_object_ref(transceivers_[*index]));
     name = "src_" + std::to_string(next_src_pad_++);
+    if (index)
+      if (auto it = remote_stream_.find(*index); it != remote_stream_.end()) {
+        stream = it->second;
+        auto [group, added] = stream_groups_.emplace(stream, 0);
+        if (added) group->second = gst_util_group_id_next();
+        group_id = group->second;
+      }
   }
   GstPadTemplate *templ = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(bin_), "src_%u");
   GstPad *ghost = GST_PAD(g_object_new(GST_TYPE_RTC_PEER_BIN_PAD, "name", name.c_str(), "direction", GST_PAD_SRC,
                                        "template", templ, nullptr));
   gst_ghost_pad_set_target(GST_GHOST_PAD(ghost), rtpbin_pad);
+  if (!stream.empty()) {
+    // W3C: the track's MediaStream. Its pads' stream-start share a group
+    // id, as a demuxer's streams do: they belong together (lip sync).
+    g_object_set(ghost, "msid", stream.c_str(), nullptr);
+    gst_pad_add_probe(
+        rtpbin_pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+          GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
+          if (GST_EVENT_TYPE(ev) != GST_EVENT_STREAM_START) return GST_PAD_PROBE_OK;
+          ev = gst_event_make_writable(ev);
+          gst_event_set_group_id(ev, GPOINTER_TO_UINT(data));
+          info->data = ev;
+          return GST_PAD_PROBE_OK;
+        },
+        GUINT_TO_POINTER(group_id), nullptr);
+  }
   if (transceiver) {
     gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(ghost), transceiver);
     gst_object_unref(transceiver);
@@ -708,13 +750,25 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
   gst_pad_set_active(ghost, TRUE);
   // The stream's caps (and stream-start) are on rtpbin's pad already: on
   // ours too before pad-added, so a handler can read get_current_caps().
+  struct Copy {
+    GstPad *pad;
+    guint group_id;
+  } copy{ghost, group_id};
   gst_pad_sticky_events_foreach(
       rtpbin_pad,
-      [](GstPad *, GstEvent **event, gpointer pad) -> gboolean {
-        gst_pad_store_sticky_event(GST_PAD(pad), *event);
+      [](GstPad *, GstEvent **event, gpointer data) -> gboolean {
+        auto *c = static_cast<Copy *>(data);
+        if (c->group_id && GST_EVENT_TYPE(*event) == GST_EVENT_STREAM_START) {
+          GstEvent *ev = gst_event_copy(*event);
+          gst_event_set_group_id(ev, c->group_id);
+          gst_pad_store_sticky_event(c->pad, ev);
+          gst_event_unref(ev);
+        } else {
+          gst_pad_store_sticky_event(c->pad, *event);
+        }
         return TRUE;
       },
-      ghost);
+      &copy);
   gst_element_add_pad(GST_ELEMENT(bin_), ghost);  // pad-added: the W3C track event
 }
 

@@ -161,6 +161,7 @@ class PeerConnection {
   void remove_src_pads(size_t transceiver);
   void unlink_sink_pad(SinkPad &pad, bool hold);
   void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
+  std::string local_stream_id(const SinkPad &pad);
   // The transport `mid` goes away: its RTP session too; pads that sent into
   // it link again with the next plan (to the transport bundling them).
   void drop_media(const std::string &mid);
@@ -202,6 +203,14 @@ class PeerConnection {
   std::map<guint, size_t> pt_transceiver_;
   std::map<std::string, size_t> mid_transceiver_;
   std::set<size_t> rtx_transceivers_;  // m-lines with RFC 4588 rtx agreed
+  // The remote a=msid stream of each receiving transceiver, and the
+  // stream-start group id of each remote stream (src pads of one stream
+  // share it).
+  std::map<size_t, std::string> remote_stream_;
+  std::map<std::string, guint> stream_groups_;
+  // The a=msid stream of what this bin sends (a pad's `msid` overrides):
+  // one stream, so a browser plays the bin's audio and video in sync.
+  std::string local_stream_id_;
   // The src_%u pads made so far (owned refs) and their transceiver.
   std::vector<std::pair<GstPad *, std::optional<size_t>>> src_pads_;
 

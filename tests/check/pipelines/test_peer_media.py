@@ -632,6 +632,43 @@ class Media(PeerTestCase):
         wait_until(lambda: rx.frames['video'] >= frames + 10, what='decoding again')
         self.assertEqual(pr.bus_errors, [])
 
+    def test_tracks_grouped_in_media_streams(self):
+        """W3C MediaStreams (a=msid): the bin's audio and video go out in
+        one stream, so a browser plays them in sync; a pad's `msid` puts its
+        track in a stream of its own choosing. On the far side each src pad
+        names its track's stream, and the pads of one stream share their
+        stream-start group id (they belong together, as a demuxer's do)."""
+        self.rtcpeerbin_only('rtcpeerbin pad msid')
+        pr = self.pair(**self.PAIR)
+        got = []
+        pr.b.el.connect('pad-added', lambda _el, pad: got.append(pad) if pad.get_direction() == Gst.PadDirection.SRC else None)
+        for desc in (VIDEO, AUDIO):
+            self.transceiver_of(add_source(pr, pr.a, desc))
+        own = pr.a.el.request_pad_simple('sink_%u')
+        own.set_property('msid', 'commentary')
+        src = Gst.parse_bin_from_description(AUDIO.replace('wave=sine', 'wave=square'), True)
+        pr.pipeline.add(src)
+        self.assertEqual(src.get_static_pad('src').link(own), Gst.PadLinkReturn.OK)
+        src.sync_state_with_parent()
+        self.transceiver_of(own)
+        offer, _answer = pr.negotiate('a')
+        streams = [line.split()[0][len('a=msid:'):] for line in offer.splitlines() if line.startswith('a=msid:')]
+        self.assertEqual(len(streams), 3, offer)
+        self.assertEqual(streams[0], streams[1], 'audio and video in one stream')
+        self.assertEqual(streams[2], 'commentary')
+        pr.wait_connected()
+        wait_until(lambda: len(got) == 3 and all(p.get_sticky_event(Gst.EventType.STREAM_START, 0) for p in got),
+                   what='three src pads with stream-start')
+        by_stream = {}
+        for pad in got:
+            ok, group = pad.get_sticky_event(Gst.EventType.STREAM_START, 0).parse_group_id()
+            self.assertTrue(ok, f'{pad.get_name()} has no group id')
+            by_stream.setdefault(pad.get_property('msid'), set()).add(group)
+        self.assertEqual(set(by_stream), {streams[0], 'commentary'})
+        self.assertEqual(len(by_stream[streams[0]]), 1, 'one group id for the shared stream')
+        self.assertNotEqual(by_stream[streams[0]], by_stream['commentary'])
+        self.assertEqual(pr.bus_errors, [])
+
 
 if __name__ == '__main__':
     main()
