@@ -8,9 +8,14 @@ gives medians of delivered packets/s, loss, CPU µs per delivered packet and
 time to connected. The figure the goal is about: the highest delivered rate
 with loss under 0.1 %, per element, and the CPU per packet there.
 
-usage: media-bench.py --bench PATH [--rates 20000,40000,100000] [--packets N]
-                      [--rounds N] [--smoke]
---smoke: rtcpeerbin only, a short run that must deliver every packet.
+With --floor (media-floor.c), each round also runs the harness's own parts
+with no WebRTC stack between them: appsrc ! appsink ("direct") and through
+one loopback UDP datagram per packet ("udp"), with the same packets, pacing
+and accounting: the CPU per packet no stack can go under in this harness.
+usage: media-bench.py --bench PATH [--floor PATH] [--rates 20000,40000,100000]
+                      [--packets N] [--rounds N] [--smoke]
+--smoke: rtcpeerbin only, a short run that must deliver every packet (and
+each floor mode, when given).
 """
 import argparse
 import re
@@ -40,6 +45,7 @@ def run(bench, element, packets, rate):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bench', required=True)
+    ap.add_argument('--floor', help='media-floor program (the harness without a stack)')
     ap.add_argument('--rates', default='20000,40000,100000')
     ap.add_argument('--packets', type=int, default=0, help='per round (default: 4 s worth)')
     ap.add_argument('--rounds', type=int, default=3)
@@ -48,6 +54,9 @@ def main():
     if a.smoke:
         r = run(a.bench, 'rtcpeerbin', 3000, 3000)
         ok = r is not None and r['delivered'] == r['sent'] == 3000
+        for mode in (('direct', 'udp') if a.floor else ()):
+            f = run(a.floor, mode, 3000, 3000)
+            ok = ok and f is not None and f['delivered'] == f['sent'] == 3000
         print('media smoke:', 'ok' if ok else 'FAILED')
         return 0 if ok else 1
     rates = [int(x) for x in a.rates.split(',')]
@@ -55,16 +64,21 @@ def main():
     for rate in rates:
         packets = a.packets or rate * 4
         res = {'rtcpeerbin': [], 'webrtcbin': []}
+        floor = {'direct': [], 'udp': []}
         for _ in range(a.rounds):
             for element in res:
                 r = run(a.bench, element, packets, rate)
                 if r:
                     res[element].append(r)
-        table.append((rate, res))
+            for mode in (floor if a.floor else ()):
+                r = run(a.floor, mode, packets, rate)
+                if r:
+                    floor[mode].append(r)
+        table.append((rate, res, floor))
     print(f'\n1200-byte RTP, {a.rounds} rounds per rate, medians (rtcpeerbin | webrtcbin):')
     print(f'{"offered/s":>10} {"delivered/s":>22} {"loss %":>14} {"CPU us/pkt":>16} {"connected ms":>16}')
     best = {'rtcpeerbin': None, 'webrtcbin': None}
-    for rate, res in table:
+    for rate, res, _floor in table:
         cols = []
         for key in ('pps', 'loss', 'cpu_us', 'connected_ms'):
             vals = [statistics.median(r[key] for r in res[e]) if res[e] else float('nan')
@@ -85,6 +99,16 @@ def main():
     if best['rtcpeerbin'] and best['webrtcbin']:
         print(f'  ratio: {best["rtcpeerbin"][0] / best["webrtcbin"][0]:.2f}x packets/s, '
               f'{best["rtcpeerbin"][1] / best["webrtcbin"][1]:.2f}x CPU per packet')
+    if a.floor:
+        print('\nthe harness without a stack (media-floor), medians: delivered/s, loss %, CPU us/pkt')
+        for rate, _res, floor in table:
+            cols = []
+            for mode in ('direct', 'udp'):
+                rs = floor[mode]
+                cols.append(f'{mode} ' + (f'{statistics.median(r["pps"] for r in rs):.0f}/s '
+                                          f'{statistics.median(r["loss"] for r in rs):.2f} % '
+                                          f'{statistics.median(r["cpu_us"] for r in rs):.2f} us' if rs else 'failed'))
+            print(f'{rate:>10}  ' + '  |  '.join(cols))
     return 0
 
 
