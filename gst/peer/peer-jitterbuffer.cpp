@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,14 @@ struct Missing {
 struct Request {
   guint16 seq;
   guint retry;
+};
+
+// What one pass over the state (under lock) leaves to do after it: packets
+// to push, retransmissions and a key unit to ask for.
+struct Outcome {
+  std::vector<GstBuffer *> out;
+  std::vector<Request> requests;
+  std::optional<guint8> key_unit_pt;
 };
 
 constexpr gint64 kKeyUnitIntervalUs = 200000;
@@ -230,15 +239,14 @@ void send_requests(GstRtcPeerJitterBuffer *self, const std::vector<Request> &req
   }
 }
 
-// Whether to ask for a key unit now (under lock): video was given up and
-// the last request is old enough.
-bool take_key_unit(Private *p, gint64 now, guint8 *pt) {
-  if (!p->want_key_unit || (p->last_key_unit && now - p->last_key_unit < kKeyUnitIntervalUs)) return false;
-  *pt = p->rate_pt;
+// The payload type to ask a key unit for now, if any (under lock): video
+// was given up and the last request is old enough.
+std::optional<guint8> take_key_unit(Private *p, gint64 now) {
+  if (!p->want_key_unit || (p->last_key_unit && now - p->last_key_unit < kKeyUnitIntervalUs)) return std::nullopt;
   p->want_key_unit = false;
   p->last_key_unit = now;
   ++p->counters.key_units;
-  return true;
+  return p->rate_pt;
 }
 
 // rtpsession sends PLI (or FIR) for it when the payload type's rtcp-fb
@@ -253,6 +261,11 @@ void send_key_unit(GstRtcPeerJitterBuffer *self, guint8 pt) {
                                                             guint(pt), nullptr)));
 }
 
+void ask(GstRtcPeerJitterBuffer *self, const Outcome &o) {
+  if (!o.requests.empty()) send_requests(self, o.requests);
+  if (o.key_unit_pt) send_key_unit(self, *o.key_unit_pt);
+}
+
 GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
   auto *self = GST_RTC_PEER_JITTER_BUFFER(parent);
   Private *p = self->priv;
@@ -263,10 +276,9 @@ GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
     return GST_FLOW_OK;
   }
   const guint16 seq = GST_READ_UINT16_BE(head + 2);
-  std::vector<GstBuffer *> out;
-  std::vector<Request> requests;
-  bool key_unit = false;
-  guint8 key_pt = 0;
+  Outcome o;
+  auto &out = o.out;
+  auto &requests = o.requests;
   std::lock_guard push(p->push_lock);
   {
     std::lock_guard lock(p->lock);
@@ -320,10 +332,9 @@ GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
     }
     take_ready(p, out);
     if (was_idle && !p->missing.empty()) p->wake.notify_one();
-    key_unit = take_key_unit(p, now, &key_pt);
+    o.key_unit_pt = take_key_unit(p, now);
   }
-  if (!requests.empty()) send_requests(self, requests);
-  if (key_unit) send_key_unit(self, key_pt);
+  ask(self, o);
   return push_out(self, out);
 }
 
@@ -346,29 +357,25 @@ void timer_loop(GstRtcPeerJitterBuffer *self) {
       continue;
     }
     lk.unlock();
-    std::vector<GstBuffer *> out;
-    std::vector<Request> requests;
-    bool key_unit = false;
-    guint8 key_pt = 0;
+    Outcome o;
     {
       std::lock_guard push(p->push_lock);
       {
         std::lock_guard lock(p->lock);
         const gint64 t = now_us();
-        while (!p->missing.empty() && p->deadline() <= t) give_up_head(p, out);
-        key_unit = take_key_unit(p, t, &key_pt);
+        while (!p->missing.empty() && p->deadline() <= t) give_up_head(p, o.out);
+        o.key_unit_pt = take_key_unit(p, t);
         if (p->do_rtx.load())
           for (auto &[seq, m] : p->missing)
             if (m.requests && m.next_request <= t) {
-              requests.push_back({guint16(seq), m.requests++});
+              o.requests.push_back({guint16(seq), m.requests++});
               m.next_request = t + p->retry_us();
               ++p->counters.requests;
             }
       }
-      push_out(self, out);
+      push_out(self, o.out);
     }
-    if (!requests.empty()) send_requests(self, requests);
-    if (key_unit) send_key_unit(self, key_pt);
+    ask(self, o);
     lk.lock();
   }
 }

@@ -65,6 +65,21 @@ def add_source(pr, peer, description):
     return sink
 
 
+def key_unit_requests(encoder):
+    """Times (monotonic) of the GstForceKeyUnit requests reaching `encoder`
+    from downstream, as they come."""
+    times = []
+
+    def upstream(_pad, info):
+        s = info.get_event().get_structure()
+        if s and s.get_name() == 'GstForceKeyUnit':
+            times.append(time.monotonic())
+        return Gst.PadProbeReturn.OK
+
+    encoder.get_static_pad('src').add_probe(Gst.PadProbeType.EVENT_UPSTREAM, upstream)
+    return times
+
+
 VIDEO = 'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! ' \
         'vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96'
 AUDIO = 'audiotestsrc is-live=true wave=sine ! opusenc ! rtpopuspay pt=111'
@@ -528,16 +543,7 @@ class Media(PeerTestCase):
         pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
         self.transceiver_of(pad)
         enc = pad.get_peer().get_parent_element().get_by_name('enc')
-        requests = []
-
-        def upstream(_pad, info):
-            ev = info.get_event()
-            s = ev.get_structure()
-            if ev.type == Gst.EventType.CUSTOM_UPSTREAM and s and s.get_name() == 'GstForceKeyUnit':
-                requests.append(s.to_string())
-            return Gst.PadProbeReturn.OK
-
-        enc.get_static_pad('src').add_probe(Gst.PadProbeType.EVENT_UPSTREAM, upstream)
+        requests = key_unit_requests(enc)
         pr.negotiate('a')
         pr.wait_connected()
         wait_until(lambda: rx.frames['video'] >= 5 and rx.sinks, what='video flowing')
@@ -558,15 +564,7 @@ class Media(PeerTestCase):
         pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
         transceiver = self.transceiver_of(pad)
         enc = pad.get_peer().get_parent_element().get_by_name('enc')
-        requests = []
-
-        def upstream(_pad, info):
-            s = info.get_event().get_structure()
-            if s and s.get_name() == 'GstForceKeyUnit':
-                requests.append(s.to_string())
-            return Gst.PadProbeReturn.OK
-
-        enc.get_static_pad('src').add_probe(Gst.PadProbeType.EVENT_UPSTREAM, upstream)
+        requests = key_unit_requests(enc)
         pr.negotiate('a')
         pr.wait_connected()
         wait_until(lambda: rx.frames['video'] >= 5, what='video flowing')
@@ -599,15 +597,7 @@ class Media(PeerTestCase):
         pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
         self.transceiver_of(pad)
         enc = pad.get_peer().get_parent_element().get_by_name('enc')
-        requests = []
-
-        def upstream(_pad, info):
-            s = info.get_event().get_structure()
-            if s and s.get_name() == 'GstForceKeyUnit':
-                requests.append(time.monotonic())
-            return Gst.PadProbeReturn.OK
-
-        enc.get_static_pad('src').add_probe(Gst.PadProbeType.EVENT_UPSTREAM, upstream)
+        requests = key_unit_requests(enc)
         pr.negotiate('a')
         outage = {'on': False}
 
