@@ -91,10 +91,9 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
                   link_request(dtlsdec, "rtcp_src", false, rtpbin, "recv_rtcp_sink_0");
   // Feedback should not wait: rtpsession (AVPF, RFC 4585) sends no early
   // RTCP before its first regular report and one per regular interval
-  // after; its 5 s default delays NACKs and PLIs by seconds. Regular
-  // reduced-size RTCP (our SDP offers rtcp-rsize) every second, the first
-  // within half a second. A NACK that follows another within the interval
-  // still waits for the next report (docs/peer.md).
+  // after; its 5 s default delays PLIs by seconds. Regular reduced-size
+  // RTCP (our SDP offers rtcp-rsize) every second, the first within half a
+  // second. NACKs do not wait for it at all (send_nack()).
   GObject *session = nullptr;
   g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &session);
   self->session_ = session;  // owned ref (NACKs are sent from its internal SSRC)
