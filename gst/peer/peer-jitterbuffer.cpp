@@ -3,6 +3,8 @@
  */
 #include "peer-jitterbuffer.h"
 
+#include <gst/rtp/rtp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -53,8 +55,16 @@ struct Outcome {
 
 constexpr gint64 kKeyUnitIntervalUs = 200000;
 
+// A signed count of clock units as time.
+GstClockTimeDiff units_to_time(gint64 units, guint rate) {
+  const GstClockTimeDiff t = GstClockTimeDiff(gst_util_uint64_scale_int(guint64(units < 0 ? -units : units),
+                                                                        GST_SECOND, gint(rate)));
+  return units < 0 ? -t : t;
+}
+
 struct Private {
   std::function<gst_rtc::peer::PayloadInfo(guint8)> payload_info;
+  std::function<std::shared_ptr<gst_rtc::peer::SyncGroup>(const std::string &)> sync_group;
   std::atomic<guint> latency_ms{200};
   std::atomic<bool> do_rtx{false};
 
@@ -81,9 +91,14 @@ struct Private {
   bool have_ts = false;
   gint64 ext_ts = 0;   // extended RTP timestamp of the last packet
   gint64 base_ts = 0;  // the first packet's
-  bool have_transit = false;
-  GstClockTimeDiff transit_min = 0, transit_prev = 0;  // this window's, the last one's
-  GstClockTime window_start = 0;
+  gst_rtc::peer::MinTransit transit;  // of RTP times, until a sender report
+  guint32 ssrc = 0;    // of the packets
+  // The last sender report: NTP time (ns since 1900) of RTP time `sr_ts`
+  // (extended like ext_ts), and the sender's group.
+  bool have_sr = false;
+  GstClockTime sr_ntp = 0;
+  gint64 sr_ts = 0;
+  std::shared_ptr<gst_rtc::peer::SyncGroup> group;
 
   gint64 retry_us() const { return rtt_us ? std::max(kMinRetryUs, rtt_us * 3 / 2) : kDefaultRetryUs; }
   gint64 deadline() const {
@@ -109,8 +124,7 @@ GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS("application/x-rtp"));
 GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS("application/x-rtp"));
-// rtpbin links the stream's RTCP here (rtpjitterbuffer's lip-sync input);
-// taken and dropped.
+// rtpbin links the stream's RTCP here (rtpjitterbuffer's lip-sync input).
 GstStaticPadTemplate rtcp_template =
     GST_STATIC_PAD_TEMPLATE("sink_rtcp", GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS("application/x-rtcp"));
 
@@ -134,27 +148,16 @@ void stamp(Private *p, GstBuffer *buf, guint8 pt, guint32 ts) {
   } else {
     p->ext_ts += gint32(ts - guint32(p->ext_ts));
   }
-  // RTP time since the first packet (earlier for reordered timestamps).
-  const gint64 units = p->ext_ts - p->base_ts;
-  const GstClockTimeDiff rtp_time =
-      units >= 0 ? GstClockTimeDiff(gst_util_uint64_scale_int(guint64(units), GST_SECOND, gint(p->rate)))
-                 : -GstClockTimeDiff(gst_util_uint64_scale_int(guint64(-units), GST_SECOND, gint(p->rate)));
-  const GstClockTimeDiff transit = GstClockTimeDiff(arrival) - rtp_time;
-  const GstClockTimeDiff offset = std::min(p->transit_min, p->transit_prev);
-  if (!p->have_transit || transit < offset - kTransitReset || transit > offset + kTransitReset) {
-    // First packet, or the sender's timeline jumped: start over.
-    p->transit_min = p->transit_prev = transit;
-    p->window_start = arrival;
-    p->have_transit = true;
+  GstClockTimeDiff pts;
+  if (p->have_sr && p->group) {
+    // The sender's capture time, on the clock its other streams share.
+    const GstClockTimeDiff ntp = GstClockTimeDiff(p->sr_ntp) + units_to_time(p->ext_ts - p->sr_ts, p->rate);
+    pts = ntp + p->group->update(arrival, GstClockTimeDiff(arrival) - ntp);
   } else {
-    if (arrival - p->window_start >= kTransitWindow) {
-      p->transit_prev = p->transit_min;
-      p->transit_min = transit;
-      p->window_start = arrival;
-    }
-    p->transit_min = std::min(p->transit_min, transit);
+    // RTP time since the first packet (earlier for reordered timestamps).
+    const GstClockTimeDiff rtp_time = units_to_time(p->ext_ts - p->base_ts, p->rate);
+    pts = rtp_time + p->transit.update(arrival, GstClockTimeDiff(arrival) - rtp_time);
   }
-  const GstClockTimeDiff pts = rtp_time + std::min(p->transit_min, p->transit_prev);
   GST_BUFFER_PTS(buf) = GstClockTime(std::max<GstClockTimeDiff>(pts, 0));
   GST_BUFFER_DTS(buf) = GST_CLOCK_TIME_NONE;  // the arrival time: no decoding time
 }
@@ -200,7 +203,8 @@ void clear(Private *p) {
   p->held.clear();
   p->missing.clear();
   p->started = false;
-  p->have_ts = p->have_transit = false;
+  p->have_ts = p->have_sr = false;
+  p->transit = gst_rtc::peer::MinTransit();
   p->discont = false;
 }
 
@@ -299,6 +303,7 @@ GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
       return GST_FLOW_OK;  // late or a duplicate: its turn has passed
     }
     buf = gst_buffer_make_writable(buf);
+    p->ssrc = GST_READ_UINT32_BE(head + 8);
     stamp(p, buf, head[1] & 0x7f, GST_READ_UINT32_BE(head + 4));
     if (auto m = p->missing.find(ext); m != p->missing.end()) {
       ++p->counters.repaired;
@@ -440,8 +445,61 @@ GstIterator *internal_links(GstPad *pad, GstObject *parent) {
   return it;
 }
 
-GstFlowReturn rtcp_chain(GstPad *, GstObject *, GstBuffer *buf) {
+// The stream's RTCP (rtpbin routes each SSRC's here): its sender report
+// maps RTP time to the sender's NTP time; its SDES CNAME names the sender.
+GstFlowReturn rtcp_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
+  auto *self = GST_RTC_PEER_JITTER_BUFFER(parent);
+  Private *p = self->priv;
+  guint32 ssrc = 0;
+  {
+    std::lock_guard lock(p->lock);
+    ssrc = p->ssrc;
+  }
+  bool have_sr = false;
+  guint64 ntp = 0;
+  guint32 rtp_ts = 0;
+  std::string cname;
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  if (ssrc && gst_rtcp_buffer_map(buf, GST_MAP_READ, &rtcp)) {
+    GstRTCPPacket packet;
+    for (gboolean more = gst_rtcp_buffer_get_first_packet(&rtcp, &packet); more;
+         more = gst_rtcp_packet_move_to_next(&packet)) {
+      if (gst_rtcp_packet_get_type(&packet) == GST_RTCP_TYPE_SR) {
+        guint32 sender = 0, packets = 0, octets = 0;
+        guint64 ntptime = 0;
+        guint32 rtptime = 0;
+        gst_rtcp_packet_sr_get_sender_info(&packet, &sender, &ntptime, &rtptime, &packets, &octets);
+        if (sender == ssrc) {
+          have_sr = true;
+          ntp = ntptime;
+          rtp_ts = rtptime;
+        }
+      } else if (gst_rtcp_packet_get_type(&packet) == GST_RTCP_TYPE_SDES) {
+        for (gboolean chunk = gst_rtcp_packet_sdes_first_entry(&packet); chunk;
+             chunk = gst_rtcp_packet_sdes_next_entry(&packet)) {
+          if (gst_rtcp_packet_sdes_get_ssrc(&packet) != ssrc) continue;
+          GstRTCPSDESType type;
+          guint8 len = 0;
+          guint8 *data = nullptr;
+          if (gst_rtcp_packet_sdes_get_entry(&packet, &type, &len, &data) && type == GST_RTCP_SDES_CNAME)
+            cname.assign(reinterpret_cast<const char *>(data), len);
+        }
+      }
+    }
+    gst_rtcp_buffer_unmap(&rtcp);
+  }
   gst_buffer_unref(buf);
+  std::shared_ptr<gst_rtc::peer::SyncGroup> group;
+  if (!cname.empty() && p->sync_group) group = p->sync_group(cname);
+  std::lock_guard lock(p->lock);
+  if (group) p->group = group;
+  if (have_sr && p->have_ts && p->rate) {
+    // NTP (RFC 3550: seconds since 1900, 32.32 fixed point) in ns.
+    p->sr_ntp = gst_util_uint64_scale(ntp, GST_SECOND, G_GUINT64_CONSTANT(1) << 32);
+    p->sr_ts = p->ext_ts + gint32(rtp_ts - guint32(p->ext_ts));
+    if (!p->have_sr) GST_DEBUG_OBJECT(self, "SSRC %08x: first sender report, timed by the sender's clock", ssrc);
+    p->have_sr = true;
+  }
   return GST_FLOW_OK;
 }
 
@@ -583,10 +641,29 @@ static void gst_rtc_peer_jitter_buffer_class_init(GstRtcPeerJitterBufferClass *k
 
 namespace gst_rtc::peer {
 
-GstElement *jitter_buffer_new(std::function<PayloadInfo(guint8 pt)> payload_info) {
+GstElement *jitter_buffer_new(std::function<PayloadInfo(guint8 pt)> payload_info,
+                              std::function<std::shared_ptr<SyncGroup>(const std::string &cname)> sync_group) {
   auto *self = GST_RTC_PEER_JITTER_BUFFER(g_object_new(GST_RTC_TYPE_PEER_JITTER_BUFFER, nullptr));
   self->priv->payload_info = std::move(payload_info);
+  self->priv->sync_group = std::move(sync_group);
   return GST_ELEMENT(self);
+}
+
+GstClockTimeDiff MinTransit::update(GstClockTime arrival, GstClockTimeDiff transit) {
+  const GstClockTimeDiff offset = std::min(min, prev);
+  if (!have || transit < offset - kTransitReset || transit > offset + kTransitReset) {
+    min = prev = transit;
+    window_start = arrival;
+    have = true;
+  } else {
+    if (arrival - window_start >= kTransitWindow) {
+      prev = min;
+      min = transit;
+      window_start = arrival;
+    }
+    min = std::min(min, transit);
+  }
+  return std::min(min, prev);
 }
 
 JitterBufferCounters jitter_buffer_counters(GstElement *jitterbuffer) {

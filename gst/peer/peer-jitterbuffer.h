@@ -19,16 +19,25 @@
  * PLI), at most every 200 ms: what follows a lost packet does not decode
  * until the next key frame.
  *
- * Timestamps: each packet's PTS is its RTP time mapped onto the arrival
- * clock by the smallest transit seen (arrival running time minus RTP
- * time, over a sliding two-second window), so network jitter does not
- * reach the presentation times and sender clock drift is followed.
+ * Timestamps: each packet's PTS is its capture time mapped onto the
+ * arrival clock by the smallest transit seen (arrival running time minus
+ * capture time, over a sliding two-second window), so network jitter does
+ * not reach the presentation times and sender clock drift is followed.
+ * Until the stream's first RTCP sender report the capture time is the RTP
+ * time and the transit the stream's own; from then on it is the sender's
+ * NTP time the report maps RTP time to, and the smallest transit is shared
+ * by every stream of that sender (its CNAME, a SyncGroup): audio and video
+ * captured together get the same PTS (lip sync), whatever their encoders
+ * and packetization delayed.
  */
 #pragma once
 
 #include <gst/gst.h>
 
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
 
 G_BEGIN_DECLS
 
@@ -45,7 +54,34 @@ struct PayloadInfo {
   guint clock_rate = 0;
   bool video = false;
 };
-GstElement *jitter_buffer_new(std::function<PayloadInfo(guint8 pt)> payload_info);
+// The smallest transit (arrival minus capture time) over a sliding
+// two-second window; a transit more than 3 s off starts over (the sender's
+// timeline jumped).
+struct MinTransit {
+  bool have = false;
+  GstClockTimeDiff min = 0, prev = 0;  // this window's, the last one's
+  GstClockTime window_start = 0;
+  // Takes one packet's transit, returns the offset to add to capture times.
+  GstClockTimeDiff update(GstClockTime arrival, GstClockTimeDiff transit);
+};
+
+// The smallest transit (arrival minus sender NTP time) over the streams of
+// one sender; shared by their jitter buffers (any thread).
+class SyncGroup {
+ public:
+  GstClockTimeDiff update(GstClockTime arrival, GstClockTimeDiff transit) {
+    std::lock_guard lock(lock_);
+    return transit_.update(arrival, transit);
+  }
+
+ private:
+  std::mutex lock_;
+  MinTransit transit_;
+};
+
+// `sync_group(cname)`: the group of a sender's streams (any thread).
+GstElement *jitter_buffer_new(std::function<PayloadInfo(guint8 pt)> payload_info,
+                              std::function<std::shared_ptr<SyncGroup>(const std::string &cname)> sync_group);
 
 struct JitterBufferCounters {
   guint64 pushed = 0;      // packets that left

@@ -272,6 +272,19 @@ GstElement *MediaStream::on_aux_receiver(GstElement *, guint session, gpointer d
 
 GstElement *MediaStream::on_request_jitterbuffer(GstElement *, guint, gpointer data) {
   auto *self = static_cast<MediaStream *>(data);
+  // One sync group per sender (CNAME): its streams are timed on one clock.
+  auto group = [self](const std::string &cname) {
+    std::lock_guard lock(self->lock_);
+    auto &g = self->sync_groups_[cname];
+    if (!g) g = std::make_shared<SyncGroup>();
+    if (self->sync_groups_.size() > 256) {  // a peer cycling CNAMEs: bounded
+      auto keep = g;
+      self->sync_groups_.clear();
+      self->sync_groups_[cname] = keep;
+      return keep;
+    }
+    return g;
+  };
   return jitter_buffer_new([self](guint8 pt) {
     PayloadInfo info;
     std::lock_guard lock(self->lock_);
@@ -283,7 +296,7 @@ GstElement *MediaStream::on_request_jitterbuffer(GstElement *, guint, gpointer d
     info.clock_rate = guint(std::max(rate, 0));
     info.video = g_strcmp0(gst_structure_get_string(s, "media"), "video") == 0;
     return info;
-  });
+  }, group);
 }
 
 void MediaStream::set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,

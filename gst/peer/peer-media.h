@@ -17,10 +17,13 @@
 #include <functional>
 #include <optional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
 namespace gst_rtc::peer {
+
+class SyncGroup;
 
 class MediaStream {
  public:
@@ -90,6 +93,7 @@ class MediaStream {
   std::map<guint32, std::string> learnt_mids_;  // under lock_
   std::map<guint32, GstElement *> jitterbuffers_;  // owned refs, under lock_
   std::map<guint32, guint> nacks_sent_;  // under lock_
+  std::map<std::string, std::shared_ptr<SyncGroup>> sync_groups_;  // by CNAME, under lock_
   GstPad *rtcp_sink_ = nullptr;  // owned ref: the transport's RTCP input, fed by rtpbin
   GObject *session_ = nullptr;  // owned ref: rtpbin's session 0
 };

@@ -6,14 +6,17 @@
  * timestamps) and its RFC 4588 retransmission sender. They are internal
  * (no element factory): the test compiles their sources in.
  */
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
-#include <gst/rtp/rtp.h>
-
+// Ours (and the C++ library) before libcheck's macros.
+#include <cstring>
+#include <map>
 #include <vector>
 
 #include "peer-jitterbuffer.h"
 #include "peer-rtx.h"
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/rtp/rtp.h>
 
 GST_DEBUG_CATEGORY(gst_rtc_peer_bin_debug);
 
@@ -48,11 +51,13 @@ guint16 seq_of(GstBuffer *buf) {
 }
 
 GstHarness *jitter_harness(guint latency_ms, bool rtx, bool video = true) {
-  GstElement *jb = jitter_buffer_new([video](guint8 pt) {
-    gst_rtc::peer::PayloadInfo info;
-    if (pt == 96) info = {kRate, video};
-    return info;
-  });
+  GstElement *jb = jitter_buffer_new(
+      [video](guint8 pt) {
+        gst_rtc::peer::PayloadInfo info;
+        if (pt == 96) info = {kRate, video};
+        return info;
+      },
+      [](const std::string &) { return std::shared_ptr<gst_rtc::peer::SyncGroup>(); });
   g_object_set(jb, "latency", latency_ms, "do-retransmission", gboolean(rtx), nullptr);
   GstHarness *h = gst_harness_new_with_element(jb, "sink", "src");
   gst_harness_set_src_caps_str(h, "application/x-rtp");
@@ -226,6 +231,85 @@ GST_START_TEST(test_timestamps_follow_rtp_time_not_arrival_jitter) {
 }
 GST_END_TEST;
 
+namespace {
+
+GstBuffer *rtp_packet(guint8 pt, guint32 ssrc, guint16 seq, guint32 ts, GstClockTime arrival) {
+  GstBuffer *buf = packet(seq, ts, arrival);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gst_rtp_buffer_map(buf, GST_MAP_WRITE, &rtp);
+  gst_rtp_buffer_set_payload_type(&rtp, pt);
+  gst_rtp_buffer_set_ssrc(&rtp, ssrc);
+  gst_rtp_buffer_unmap(&rtp);
+  return buf;
+}
+
+// A sender report (NTP `ntp` is RTP `ts` on `ssrc`) with the SDES CNAME.
+GstBuffer *sender_report(guint32 ssrc, guint64 ntp, guint32 ts, const char *cname) {
+  GstBuffer *buf = gst_rtcp_buffer_new(1400);
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  gst_rtcp_buffer_map(buf, GST_MAP_READWRITE, &rtcp);
+  GstRTCPPacket packet;
+  gst_rtcp_buffer_add_packet(&rtcp, GST_RTCP_TYPE_SR, &packet);
+  gst_rtcp_packet_sr_set_sender_info(&packet, ssrc, ntp, ts, 0, 0);
+  gst_rtcp_buffer_add_packet(&rtcp, GST_RTCP_TYPE_SDES, &packet);
+  gst_rtcp_packet_sdes_add_item(&packet, ssrc);
+  gst_rtcp_packet_sdes_add_entry(&packet, GST_RTCP_SDES_CNAME, guint8(strlen(cname)),
+                                 reinterpret_cast<const guint8 *>(cname));
+  gst_rtcp_buffer_unmap(&rtcp);
+  return buf;
+}
+
+}  // namespace
+
+GST_START_TEST(test_sender_reports_sync_audio_and_video) {
+  // Two streams of one sender (CNAME "peer"): Opus at 48 kHz and video at
+  // 90 kHz, captured together, the video arriving 60 ms later (its
+  // encoder). After their sender reports both get the same PTS: lip sync.
+  auto groups = std::make_shared<std::map<std::string, std::shared_ptr<gst_rtc::peer::SyncGroup>>>();
+  auto group_of = [groups](const std::string &cname) {
+    auto &g = (*groups)[cname];
+    if (!g) g = std::make_shared<gst_rtc::peer::SyncGroup>();
+    return g;
+  };
+  auto payload = [](guint8 pt) {
+    gst_rtc::peer::PayloadInfo info;
+    if (pt == 96) info = {90000, true};
+    if (pt == 111) info = {48000, false};
+    return info;
+  };
+  GstHarness *audio = gst_harness_new_with_element(jitter_buffer_new(payload, group_of), "sink", "src");
+  GstHarness *video = gst_harness_new_with_element(jitter_buffer_new(payload, group_of), "sink", "src");
+  GstHarness *audio_rtcp = gst_harness_new_with_element(audio->element, "sink_rtcp", nullptr);
+  GstHarness *video_rtcp = gst_harness_new_with_element(video->element, "sink_rtcp", nullptr);
+  for (GstHarness *h : {audio, video}) {
+    gst_harness_set_src_caps_str(h, "application/x-rtp");
+    gst_harness_play(h);
+  }
+  for (GstHarness *h : {audio_rtcp, video_rtcp}) gst_harness_set_src_caps_str(h, "application/x-rtcp");
+  const guint32 a0 = 1000, v0 = 7777777;
+  const guint64 t0 = G_GUINT64_CONSTANT(3900000000) << 32;  // NTP, seconds since 1900
+  gst_harness_push(audio, rtp_packet(111, 0xa, 1, a0, kBase));
+  gst_harness_push(video, rtp_packet(96, 0xb, 1, v0, kBase + 60 * GST_MSECOND));
+  GstBuffer *a = gst_harness_pull(audio), *v = gst_harness_pull(video);
+  // Before any report each is timed by its own arrival: 60 ms apart.
+  fail_unless_equals_uint64(GST_BUFFER_PTS(v) - GST_BUFFER_PTS(a), 60 * GST_MSECOND);
+  gst_buffer_unref(a);
+  gst_buffer_unref(v);
+  gst_harness_push(audio_rtcp, sender_report(0xa, t0, a0, "peer"));
+  gst_harness_push(video_rtcp, sender_report(0xb, t0, v0, "peer"));
+  // One second of capture later.
+  gst_harness_push(audio, rtp_packet(111, 0xa, 2, a0 + 48000, kBase + GST_SECOND));
+  gst_harness_push(video, rtp_packet(96, 0xb, 2, v0 + 90000, kBase + GST_SECOND + 60 * GST_MSECOND));
+  a = gst_harness_pull(audio);
+  v = gst_harness_pull(video);
+  fail_unless_equals_uint64(GST_BUFFER_PTS(a), kBase + GST_SECOND);
+  fail_unless_equals_uint64(GST_BUFFER_PTS(v), GST_BUFFER_PTS(a));
+  gst_buffer_unref(a);
+  gst_buffer_unref(v);
+  for (GstHarness *h : {audio_rtcp, video_rtcp, audio, video}) gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_latency_query_adds_latency) {
   GstHarness *h = jitter_harness(150, false);
   // The harness's src is live with no latency of its own.
@@ -393,6 +477,7 @@ static Suite *peer_rtp_parts_suite(void) {
   tcase_add_test(tc, test_audio_loss_asks_no_key_unit);
   tcase_add_test(tc, test_timestamps_follow_rtp_time_not_arrival_jitter);
   tcase_add_test(tc, test_latency_query_adds_latency);
+  tcase_add_test(tc, test_sender_reports_sync_audio_and_video);
   tcase_add_test(tc, test_sender_restart_is_a_new_start);
   tcase_add_test(tc, test_eos_releases_held_packets);
   TCase *rtx = tcase_create("rtx");
