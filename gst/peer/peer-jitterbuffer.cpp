@@ -297,6 +297,9 @@ GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
       take_all(p, out);
       p->next = ext;
       p->discont = true;
+      // Its timestamps start over too: timed anew until its next report.
+      p->have_ts = p->have_sr = false;
+      p->transit = gst_rtc::peer::MinTransit();
     } else if (ext < p->next || p->held.count(ext)) {
       ++p->counters.late;
       gst_buffer_unref(buf);
