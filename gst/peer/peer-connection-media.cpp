@@ -37,15 +37,19 @@ struct SendTap {
   // feedback against (without that record rtpsession keeps every fed-back
   // packet and its statistics cost grows with the call). Retransmissions
   // copy the packet's extensions.
+  // Video orientation (CVO): written into the last packet of each frame
+  // (marker) once an image-orientation tag came down the pad.
   std::mutex lock;
-  guint8 mid_id = 0, abs_id = 0, twcc_id = 0;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0;
   std::string mid;
-  void configure(guint8 mid_ext, const std::string &value, guint8 abs_ext, guint8 twcc_ext) {
+  std::atomic<int> cvo{-1};  // the CVO byte of the last image-orientation tag
+  void configure(guint8 mid_ext, const std::string &value, guint8 abs_ext, guint8 twcc_ext, guint8 cvo_ext) {
     std::lock_guard guard(lock);
     mid_id = value.empty() || value.size() > 16 ? 0 : mid_ext;
     mid = value;
     abs_id = abs_ext;
     twcc_id = twcc_ext;
+    cvo_id = cvo_ext;
   }
 };
 
@@ -107,10 +111,18 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
     }
   }
   buf = tap.dtmf.process(buf);
-  ExtElement ext[3];
+  ExtElement ext[4];
   guint n = 0;
   {
     std::lock_guard guard(tap.lock);
+    const int cvo = tap.cvo.load(std::memory_order_relaxed);
+    guint8 head[2];
+    if (tap.cvo_id && cvo >= 0 && gst_buffer_extract(buf, 0, head, 2) == 2 && (head[1] & 0x80)) {
+      ext[n].id = tap.cvo_id;
+      ext[n].size = 1;
+      ext[n].data[0] = guint8(cvo);
+      ++n;
+    }
     if (tap.mid_id) {
       ext[n].id = tap.mid_id;
       ext[n].size = guint8(tap.mid.size());
@@ -151,6 +163,16 @@ GstPadProbeReturn send_tap(GstPad *, GstPadProbeInfo *info, gpointer data) {
     return GST_PAD_PROBE_DROP;
   if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
     GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
+    if (GST_EVENT_TYPE(ev) == GST_EVENT_TAG) {
+      GstTagList *tags = nullptr;
+      gst_event_parse_tag(ev, &tags);
+      gchar *orientation = nullptr;
+      if (tags && gst_tag_list_get_string(tags, GST_TAG_IMAGE_ORIENTATION, &orientation)) {
+        tap.cvo = cvo_from_orientation(orientation);
+        g_free(orientation);
+      }
+      return GST_PAD_PROBE_OK;
+    }
     guint8 twcc = 0;
     {
       std::lock_guard guard(tap.lock);
@@ -462,9 +484,12 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
   std::map<std::string, size_t> by_mid;
   std::set<size_t> with_rtx;
   std::map<size_t, std::string> streams;
+  std::map<size_t, guint8> cvo;
   for (const auto &mp : media_plans_) {
     if (mp.stopped) continue;
     by_mid[mp.mid] = mp.transceiver;
+    for (const auto &e : mp.extensions)
+      if (e.uri == kVideoOrientationExtUri && e.id > 0 && e.id < 15) cvo[mp.transceiver] = guint8(e.id);
     for (const auto &m : mp.remote_msids)
       if (!m.stream_id.empty() && m.stream_id != "-") streams.emplace(mp.transceiver, m.stream_id);
     for (const auto &c : mp.codecs)
@@ -480,6 +505,7 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
     mid_transceiver_ = std::move(by_mid);
     rtx_transceivers_ = std::move(with_rtx);
     remote_stream_ = std::move(streams);
+    cvo_ids_ = std::move(cvo);
   }
   start_media_if_ready();
 }
@@ -623,14 +649,15 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
   }
   sp.tap.dtmf.configure(dtmf, pt, dtmf ? te_pt : -1, sp.clock_rate);
   if (dtmf) gst_object_unref(dtmf);
-  guint8 mid_id = 0, abs_id = 0, twcc_id = 0;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0;
   for (const auto &e : mp.extensions) {
     if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
     if (e.uri == kMidExtUri) mid_id = guint8(e.id);
     if (e.uri == kAbsSendTimeExtUri) abs_id = guint8(e.id);
     if (e.uri == kTwccExtUri) twcc_id = guint8(e.id);
+    if (e.uri == kVideoOrientationExtUri) cvo_id = guint8(e.id);
   }
-  sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id);
+  sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id, cvo_id);
   // Linked above: the pad's sticky caps reach the funnel through the probe
   // with the data the hold releases.
   sp.send_probe = gst_pad_add_probe(
@@ -679,6 +706,45 @@ void PeerConnection::watch_sender(SinkPad &sp, GstRtcRtpSender *sender) {
       GConnectFlags(0));
 }
 
+// Video orientation (CVO) in the last packet of received frames: a change
+// goes downstream first as an image-orientation tag, which videoflip
+// (video-direction=auto) and sinks that rotate act on.
+void PeerConnection::watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id) {
+  struct Watch {
+    guint8 id;
+    int last = -1;
+  };
+  gst_pad_add_probe(
+      rtpbin_pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+      [](GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+        auto *w = static_cast<Watch *>(data);
+        auto check = [&](GstBuffer *buf) {
+          guint8 head[2];
+          if (gst_buffer_extract(buf, 0, head, 2) != 2 || !(head[1] & 0x80) || !(head[0] & 0x10)) return;
+          GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+          if (!gst_rtp_buffer_map(buf, GST_MAP_READ, &rtp)) return;
+          gpointer value = nullptr;
+          guint size = 0;
+          int cvo = -1;
+          if (gst_rtp_buffer_get_extension_onebyte_header(&rtp, w->id, 0, &value, &size) && size >= 1)
+            cvo = *static_cast<guint8 *>(value) & 0x07;  // the camera bit is not an orientation
+          gst_rtp_buffer_unmap(&rtp);
+          if (cvo < 0 || cvo == w->last) return;
+          w->last = cvo;
+          gst_pad_push_event(pad, gst_event_new_tag(gst_tag_list_new(GST_TAG_IMAGE_ORIENTATION,
+                                                                     orientation_from_cvo(guint8(cvo)), nullptr)));
+        };
+        if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+          check(GST_PAD_PROBE_INFO_BUFFER(info));
+        } else {
+          GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+          for (guint i = 0; i < gst_buffer_list_length(list); ++i) check(gst_buffer_list_get(list, i));
+        }
+        return GST_PAD_PROBE_OK;
+      },
+      new Watch{cvo_id}, [](gpointer data) { delete static_cast<Watch *>(data); });
+}
+
 bool PeerConnection::wants_nack(guint32 ssrc, const std::optional<std::string> &mid) {
   std::lock_guard<std::mutex> guard(lock_);
   std::optional<size_t> index;
@@ -695,6 +761,7 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
   GstRtcRtpTransceiver *transceiver = nullptr;
   std::string name, stream;
   guint group_id = 0;
+  guint8 cvo_id = 0;
   std::optional<size_t> index;
   {
     std::lock_guard<std::mutex> guard(lock_);
@@ -710,6 +777,8 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
     if (index && *index < transceivers_.size())
       transceiver = GST_RTC_RTP_TRANSCEIVER(gst_object_ref(transceivers_[*index]));
     name = "src_" + std::to_string(next_src_pad_++);
+    if (index)
+      if (auto it = cvo_ids_.find(*index); it != cvo_ids_.end()) cvo_id = it->second;
     if (index)
       if (auto it = remote_stream_.find(*index); it != remote_stream_.end()) {
         stream = it->second;
@@ -738,6 +807,7 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
         },
         GUINT_TO_POINTER(group_id), nullptr);
   }
+  if (cvo_id) watch_orientation(rtpbin_pad, cvo_id);
   if (transceiver) {
     gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(ghost), transceiver);
     gst_object_unref(transceiver);

@@ -162,6 +162,7 @@ class PeerConnection {
   void unlink_sink_pad(SinkPad &pad, bool hold);
   void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
   std::string local_stream_id(const SinkPad &pad);
+  static void watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id);
   // The transport `mid` goes away: its RTP session too; pads that sent into
   // it link again with the next plan (to the transport bundling them).
   void drop_media(const std::string &mid);
@@ -208,6 +209,8 @@ class PeerConnection {
   // share it).
   std::map<size_t, std::string> remote_stream_;
   std::map<std::string, guint> stream_groups_;
+  // The negotiated video orientation (CVO) extension id of each m-line.
+  std::map<size_t, guint8> cvo_ids_;
   // The a=msid stream of what this bin sends (a pad's `msid` overrides):
   // one stream, so a browser plays the bin's audio and video in sync.
   std::string local_stream_id_;

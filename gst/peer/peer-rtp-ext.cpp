@@ -83,4 +83,17 @@ std::optional<std::string> read_mid(GstBuffer *buf, guint8 id) {
   return out;
 }
 
+namespace {
+constexpr const char *kOrientations[8] = {"rotate-0",      "rotate-90",      "rotate-180",      "rotate-270",
+                                          "flip-rotate-0", "flip-rotate-90", "flip-rotate-180", "flip-rotate-270"};
+}  // namespace
+
+int cvo_from_orientation(const char *orientation) {
+  for (int i = 0; orientation && i < 8; ++i)
+    if (std::strcmp(orientation, kOrientations[i]) == 0) return i;  // F = bit 2, R = bits 0-1
+  return -1;
+}
+
+const char *orientation_from_cvo(guint8 cvo) { return kOrientations[cvo & 0x07]; }
+
 }  // namespace gst_rtc::peer

@@ -21,6 +21,9 @@ namespace gst_rtc::peer {
 inline constexpr const char *kMidExtUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
 inline constexpr const char *kAbsSendTimeExtUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 inline constexpr const char *kTwccExtUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+// Coordination of video orientation (3GPP TS 26.114 7.4.5): one byte,
+// 0 0 0 0 C F R1 R0 (camera, horizontal flip, clockwise rotation / 90).
+inline constexpr const char *kVideoOrientationExtUri = "urn:3gpp:video-orientation";
 
 // One one-byte element: id 1..14, 1..16 bytes.
 struct ExtElement {
@@ -40,5 +43,11 @@ bool put_extensions(GstBuffer *buf, const ExtElement *elements, guint count);
 
 // The value of one-byte extension `id` of an RTP packet: the MID it names.
 std::optional<std::string> read_mid(GstBuffer *buf, guint8 id);
+
+// Video orientation between GStreamer's image-orientation tag ("rotate-90",
+// "flip-rotate-270", ...: how to turn the image for display) and the CVO
+// byte (camera bit 0); -1 / nullptr for what has no counterpart.
+int cvo_from_orientation(const char *orientation);
+const char *orientation_from_cvo(guint8 cvo);
 
 }  // namespace gst_rtc::peer

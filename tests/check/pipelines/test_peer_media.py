@@ -659,6 +659,41 @@ class Media(PeerTestCase):
         self.assertNotEqual(by_stream[streams[0]], by_stream['commentary'])
         self.assertEqual(pr.bus_errors, [])
 
+    def test_video_orientation_reaches_the_far_side(self):
+        """A camera's image-orientation tag (a phone held sideways) goes out
+        as the video orientation extension (3GPP CVO, urn:3gpp:video-
+        orientation) on the frames' last packets and comes out of the far
+        src pad as the same tag, before the frames it applies to, for
+        videoflip video-direction=auto to turn the picture."""
+        self.rtcpeerbin_only('rtcpeerbin writes and reads CVO')
+        if not have_element('taginject'):
+            self.skipTest('taginject (gst-plugins-good) missing')
+        pr = self.pair(**self.PAIR)
+        seen = []
+
+        def on_pad(_el, pad):
+            def tags(_pad, info):
+                ev = info.get_event()
+                if ev.type == Gst.EventType.TAG:
+                    ok, value = ev.parse_tag().get_string(Gst.TAG_IMAGE_ORIENTATION)
+                    if ok:
+                        seen.append(value)
+                return Gst.PadProbeReturn.OK
+            pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, tags)
+            fake = Gst.ElementFactory.make('fakesink')
+            pr.pipeline.add(fake)
+            fake.sync_state_with_parent()
+            pad.link(fake.get_static_pad('sink'))
+
+        pr.b.el.connect('pad-added', on_pad)
+        self.transceiver_of(add_source(pr, pr.a, VIDEO.replace(
+            'vp8enc', 'taginject tags="image-orientation=rotate-90" ! vp8enc')))
+        offer, _answer = pr.negotiate('a')
+        self.assertIn('urn:3gpp:video-orientation', offer)
+        pr.wait_connected()
+        wait_until(lambda: 'rotate-90' in seen, what=f'image-orientation on the far pad ({seen})')
+        self.assertEqual(pr.bus_errors, [])
+
 
 if __name__ == '__main__':
     main()

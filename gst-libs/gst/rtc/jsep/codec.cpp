@@ -87,6 +87,7 @@ std::vector<HeaderExtension> default_header_extensions(std::string_view kind) {
     add("urn:ietf:params:rtp-hdrext:sdes:mid");
     add("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id");
     add("urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id");
+    add("urn:3gpp:video-orientation");
   }
   return out;
 }
