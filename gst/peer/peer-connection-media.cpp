@@ -14,6 +14,7 @@
 #include "peer-connection.h"
 #include "peer-dtmf.h"
 #include "peer-rtp-ext.h"
+#include "peer-util.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
 #define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
@@ -695,12 +696,7 @@ void PeerConnection::watch_sender(SinkPad &sp, GstRtcRtpSender *sender) {
         const bool resumed = active && !pad->tap.active.exchange(active);
         if (!active) pad->tap.active = false;
         GST_INFO("%s: sender %s", GST_PAD_NAME(pad->ghost), active ? "active" : "inactive: nothing sent");
-        if (resumed)
-          gst_pad_push_event(pad->ghost,
-                             gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
-                                                  gst_structure_new("GstForceKeyUnit", "running-time", G_TYPE_UINT64,
-                                                                    GST_CLOCK_TIME_NONE, "all-headers", G_TYPE_BOOLEAN,
-                                                                    TRUE, "count", G_TYPE_UINT, 0u, nullptr)));
+        if (resumed) gst_pad_push_event(pad->ghost, key_unit_request());
       }),
       new Watch{sp.weak_from_this()}, [](gpointer data, GClosure *) { delete static_cast<Watch *>(data); },
       GConnectFlags(0));

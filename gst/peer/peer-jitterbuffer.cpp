@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "peer-util.h"
+
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
 #define GST_CAT_DEFAULT gst_rtc_peer_bin_debug
 
@@ -257,12 +259,7 @@ std::optional<guint8> take_key_unit(Private *p, gint64 now) {
 // allows: "payload" names it (rtpptdemux adds it to a decoder's request).
 void send_key_unit(GstRtcPeerJitterBuffer *self, guint8 pt) {
   GST_DEBUG_OBJECT(self, "video lost: asking for a key unit (payload type %u)", pt);
-  gst_pad_push_event(self->sinkpad,
-                     gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
-                                          gst_structure_new("GstForceKeyUnit", "running-time", G_TYPE_UINT64,
-                                                            GST_CLOCK_TIME_NONE, "all-headers", G_TYPE_BOOLEAN, TRUE,
-                                                            "count", G_TYPE_UINT, 0u, "payload", G_TYPE_UINT,
-                                                            guint(pt), nullptr)));
+  gst_pad_push_event(self->sinkpad, gst_rtc::peer::key_unit_request(pt));
 }
 
 void ask(GstRtcPeerJitterBuffer *self, const Outcome &o) {

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <gst/gst.h>
+
 #include <cstring>
 #include <string>
 
@@ -33,6 +35,16 @@ inline std::string ice_url(const std::string &url) {
 inline bool has_scheme(const std::string &url, const char *scheme) {
   const size_t n = strlen(scheme);
   return url.size() > n && url.compare(0, n, scheme) == 0 && url[n] == ':';
+}
+
+// An upstream key unit request (what gst_video_event_new_upstream_force_key_unit
+// makes: running-time none, all-headers, count 0); `payload` >= 0 names the
+// payload type, as rtpptdemux adds it, for rtpsession to pick PLI or FIR.
+inline GstEvent *key_unit_request(int payload = -1) {
+  GstStructure *s = gst_structure_new("GstForceKeyUnit", "running-time", G_TYPE_UINT64, GST_CLOCK_TIME_NONE,
+                                      "all-headers", G_TYPE_BOOLEAN, TRUE, "count", G_TYPE_UINT, 0u, nullptr);
+  if (payload >= 0) gst_structure_set(s, "payload", G_TYPE_UINT, guint(payload), nullptr);
+  return gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, s);
 }
 
 }  // namespace gst_rtc::peer
