@@ -715,8 +715,6 @@ Result<std::unique_ptr<SrtpEngine>> SrtpEngine::create(const SrtpConfig &config)
   engine->policy_ = config.policy;
   for (SrtpProfile p : kDefaultSrtpProfiles)
     if (srtp_policy_for(p) == config.policy) engine->profile_ = p;
-  if (!runtime_acquire()) return jsep::make_error(ErrorCode::Operation, "srtp_init failed");
-  engine->runtime_held_ = true;
 
   auto make = [&](const std::vector<uint8_t> &master, bool inbound, SessionPtr *out) -> srtp_err_status_t {
     // libsrtp reads up to the longest key of both directions; a zeroed
@@ -754,6 +752,13 @@ Result<std::unique_ptr<SrtpEngine>> SrtpEngine::create(const SrtpConfig &config)
     if (want_rx && !(engine->fast_rx_ = make_fast(config, config.rx_master, false)))
       return jsep::make_error(ErrorCode::Operation, "OpenSSL could not set up the SRTP transform");
     want_tx = want_rx = false;
+  }
+  // libsrtp only for what the OpenSSL transform does not run: its
+  // srtp_init() runs the crypto kernel's self-tests (~13 ms, once a process),
+  // which a DTLS-SRTP handshake would otherwise wait for.
+  if (want_tx || want_rx) {
+    if (!runtime_acquire()) return jsep::make_error(ErrorCode::Operation, "srtp_init failed");
+    engine->runtime_held_ = true;
   }
   if ((want_tx && make(config.tx_master, false, &engine->tx_) != srtp_err_status_ok) ||
       (want_rx && make(config.rx_master, true, &engine->rx_) != srtp_err_status_ok))
