@@ -5,6 +5,7 @@
  * the transceivers their caps make, the rtpbin session of each transport
  * (peer-media.cpp) and a `src_%u` pad per received stream.
  */
+#include <gst/audio/audio.h>
 #include <gst/rtp/rtp.h>
 
 #include <algorithm>
@@ -39,18 +40,22 @@ struct SendTap {
   // packet and its statistics cost grows with the call). Retransmissions
   // copy the packet's extensions.
   // Video orientation (CVO): written into the last packet of each frame
-  // (marker) once an image-orientation tag came down the pad.
+  // (marker) once an image-orientation tag came down the pad. Audio level
+  // (RFC 6464): written into packets that carry a GstAudioLevelMeta
+  // (rtcaudiolevel before the encoder; encoders and payloaders keep it).
   std::mutex lock;
-  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0, level_id = 0;
   std::string mid;
   std::atomic<int> cvo{-1};  // the CVO byte of the last image-orientation tag
-  void configure(guint8 mid_ext, const std::string &value, guint8 abs_ext, guint8 twcc_ext, guint8 cvo_ext) {
+  void configure(guint8 mid_ext, const std::string &value, guint8 abs_ext, guint8 twcc_ext, guint8 cvo_ext,
+                 guint8 level_ext) {
     std::lock_guard guard(lock);
     mid_id = value.empty() || value.size() > 16 ? 0 : mid_ext;
     mid = value;
     abs_id = abs_ext;
     twcc_id = twcc_ext;
     cvo_id = cvo_ext;
+    level_id = level_ext;
   }
 };
 
@@ -112,10 +117,17 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
     }
   }
   buf = tap.dtmf.process(buf);
-  ExtElement ext[4];
+  ExtElement ext[5];
   guint n = 0;
   {
     std::lock_guard guard(tap.lock);
+    if (tap.level_id)
+      if (const GstAudioLevelMeta *meta = gst_buffer_get_audio_level_meta(buf)) {
+        ext[n].id = tap.level_id;
+        ext[n].size = 1;
+        ext[n].data[0] = guint8((meta->voice_activity ? 0x80 : 0) | std::min<guint8>(meta->level, 127));
+        ++n;
+      }
     const int cvo = tap.cvo.load(std::memory_order_relaxed);
     guint8 head[2];
     if (tap.cvo_id && cvo >= 0 && gst_buffer_extract(buf, 0, head, 2) == 2 && (head[1] & 0x80)) {
@@ -485,12 +497,15 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
   std::map<std::string, size_t> by_mid;
   std::set<size_t> with_rtx;
   std::map<size_t, std::string> streams;
-  std::map<size_t, guint8> cvo;
+  std::map<size_t, RecvExtensions> recv_ext;
   for (const auto &mp : media_plans_) {
     if (mp.stopped) continue;
     by_mid[mp.mid] = mp.transceiver;
-    for (const auto &e : mp.extensions)
-      if (e.uri == kVideoOrientationExtUri && e.id > 0 && e.id < 15) cvo[mp.transceiver] = guint8(e.id);
+    for (const auto &e : mp.extensions) {
+      if (e.id <= 0 || e.id >= 15) continue;
+      if (e.uri == kVideoOrientationExtUri) recv_ext[mp.transceiver].cvo = guint8(e.id);
+      if (e.uri == kAudioLevelExtUri) recv_ext[mp.transceiver].audio_level = guint8(e.id);
+    }
     for (const auto &m : mp.remote_msids)
       if (!m.stream_id.empty() && m.stream_id != "-") streams.emplace(mp.transceiver, m.stream_id);
     for (const auto &c : mp.codecs)
@@ -506,7 +521,7 @@ void PeerConnection::apply_media(const jsep::Plan &plan) {
     mid_transceiver_ = std::move(by_mid);
     rtx_transceivers_ = std::move(with_rtx);
     remote_stream_ = std::move(streams);
-    cvo_ids_ = std::move(cvo);
+    recv_ext_ = std::move(recv_ext);
   }
   start_media_if_ready();
 }
@@ -650,15 +665,16 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
   }
   sp.tap.dtmf.configure(dtmf, pt, dtmf ? te_pt : -1, sp.clock_rate);
   if (dtmf) gst_object_unref(dtmf);
-  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0, level_id = 0;
   for (const auto &e : mp.extensions) {
     if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
     if (e.uri == kMidExtUri) mid_id = guint8(e.id);
     if (e.uri == kAbsSendTimeExtUri) abs_id = guint8(e.id);
     if (e.uri == kTwccExtUri) twcc_id = guint8(e.id);
     if (e.uri == kVideoOrientationExtUri) cvo_id = guint8(e.id);
+    if (e.uri == kAudioLevelExtUri) level_id = guint8(e.id);
   }
-  sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id, cvo_id);
+  sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id, cvo_id, level_id);
   // Linked above: the pad's sticky caps reach the funnel through the probe
   // with the data the hold releases.
   sp.send_probe = gst_pad_add_probe(
@@ -741,6 +757,55 @@ void PeerConnection::watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id) {
       new Watch{cvo_id}, [](gpointer data) { delete static_cast<Watch *>(data); });
 }
 
+// Audio level (RFC 6464) in received packets: each packet leaves with a
+// GstAudioLevelMeta, and the last level is the stream's `audio-level` stat.
+void PeerConnection::watch_audio_level(GstPad *rtpbin_pad, guint8 id, guint32 ssrc) {
+  struct Watch {
+    guint8 id;
+    std::shared_ptr<std::atomic<int>> last;
+  };
+  auto last = std::make_shared<std::atomic<int>>(-1);
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    audio_levels_[ssrc] = last;
+  }
+  gst_pad_add_probe(
+      rtpbin_pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+      [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+        auto *w = static_cast<Watch *>(data);
+        auto tag = [&](GstBuffer *buf) -> GstBuffer * {
+          guint8 head;
+          if (gst_buffer_extract(buf, 0, &head, 1) != 1 || !(head & 0x10)) return buf;
+          GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+          if (!gst_rtp_buffer_map(buf, GST_MAP_READ, &rtp)) return buf;
+          gpointer value = nullptr;
+          guint size = 0;
+          int byte = -1;
+          if (gst_rtp_buffer_get_extension_onebyte_header(&rtp, w->id, 0, &value, &size) && size >= 1)
+            byte = *static_cast<guint8 *>(value);
+          gst_rtp_buffer_unmap(&rtp);
+          if (byte < 0) return buf;
+          w->last->store(byte & 0x7f, std::memory_order_relaxed);
+          buf = gst_buffer_make_writable(buf);
+          gst_buffer_add_audio_level_meta(buf, guint8(byte & 0x7f), (byte & 0x80) != 0);
+          return buf;
+        };
+        if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+          info->data = tag(GST_PAD_PROBE_INFO_BUFFER(info));
+        } else {
+          GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+          for (guint i = 0; i < gst_buffer_list_length(list); ++i) {
+            GstBuffer *in = gst_buffer_ref(gst_buffer_list_get(list, i));
+            gst_buffer_list_remove(list, i, 1);
+            gst_buffer_list_insert(list, gint(i), tag(in));
+          }
+          info->data = list;
+        }
+        return GST_PAD_PROBE_OK;
+      },
+      new Watch{id, std::move(last)}, [](gpointer data) { delete static_cast<Watch *>(data); });
+}
+
 bool PeerConnection::wants_nack(guint32 ssrc, const std::optional<std::string> &mid) {
   std::lock_guard<std::mutex> guard(lock_);
   std::optional<size_t> index;
@@ -757,7 +822,7 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
   GstRtcRtpTransceiver *transceiver = nullptr;
   std::string name, stream;
   guint group_id = 0;
-  guint8 cvo_id = 0;
+  RecvExtensions ext;
   std::optional<size_t> index;
   {
     std::lock_guard<std::mutex> guard(lock_);
@@ -774,7 +839,7 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
       transceiver = GST_RTC_RTP_TRANSCEIVER(gst_object_ref(transceivers_[*index]));
     name = "src_" + std::to_string(next_src_pad_++);
     if (index)
-      if (auto it = cvo_ids_.find(*index); it != cvo_ids_.end()) cvo_id = it->second;
+      if (auto it = recv_ext_.find(*index); it != recv_ext_.end()) ext = it->second;
     if (index)
       if (auto it = remote_stream_.find(*index); it != remote_stream_.end()) {
         stream = it->second;
@@ -803,7 +868,8 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
         },
         GUINT_TO_POINTER(group_id), nullptr);
   }
-  if (cvo_id) watch_orientation(rtpbin_pad, cvo_id);
+  if (ext.cvo) watch_orientation(rtpbin_pad, ext.cvo);
+  if (ext.audio_level) watch_audio_level(rtpbin_pad, ext.audio_level, ssrc);
   if (transceiver) {
     gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(ghost), transceiver);
     gst_object_unref(transceiver);

@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 #include <gst/rtc/rtc.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -163,6 +164,7 @@ class PeerConnection {
   void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
   std::string local_stream_id(const SinkPad &pad);
   static void watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id);
+  void watch_audio_level(GstPad *rtpbin_pad, guint8 id, guint32 ssrc);
   // The transport `mid` goes away: its RTP session too; pads that sent into
   // it link again with the next plan (to the transport bundling them).
   void drop_media(const std::string &mid);
@@ -209,8 +211,14 @@ class PeerConnection {
   // share it).
   std::map<size_t, std::string> remote_stream_;
   std::map<std::string, guint> stream_groups_;
-  // The negotiated video orientation (CVO) extension id of each m-line.
-  std::map<size_t, guint8> cvo_ids_;
+  // The header extensions read from received packets (one-byte ids, 0:
+  // not negotiated) of each m-line, and the last audio level (RFC 6464,
+  // -1: none yet) of each received SSRC that carries it.
+  struct RecvExtensions {
+    guint8 cvo = 0, audio_level = 0;
+  };
+  std::map<size_t, RecvExtensions> recv_ext_;
+  std::map<guint32, std::shared_ptr<std::atomic<int>>> audio_levels_;
   // The a=msid stream of what this bin sends (a pad's `msid` overrides):
   // one stream, so a browser plays the bin's audio and video in sync.
   std::string local_stream_id_;

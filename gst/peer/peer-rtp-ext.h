@@ -24,6 +24,9 @@ inline constexpr const char *kTwccExtUri = "http://www.ietf.org/id/draft-holmer-
 // Coordination of video orientation (3GPP TS 26.114 7.4.5): one byte,
 // 0 0 0 0 C F R1 R0 (camera, horizontal flip, clockwise rotation / 90).
 inline constexpr const char *kVideoOrientationExtUri = "urn:3gpp:video-orientation";
+// Client-to-mixer audio level (RFC 6464): one byte, V bit (voice) then the
+// level in -dBov (0..127).
+inline constexpr const char *kAudioLevelExtUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
 // One one-byte element: id 1..14, 1..16 bytes.
 struct ExtElement {

@@ -4,6 +4,7 @@
  * get-stats: the W3C stats objects of an rtcpeerbin.
  */
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -663,6 +664,14 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     if (kind == "video")
       gst_structure_set(in, "pli-count", G_TYPE_UINT, get_uint(s, "sent-pli-count"), "fir-count", G_TYPE_UINT,
                         get_uint(s, "sent-fir-count"), nullptr);
+    {
+      // W3C audioLevel: linear, 1.0 = 0 dBov, from the RFC 6464 level.
+      std::lock_guard<std::mutex> guard(lock_);
+      if (auto it = audio_levels_.find(ssrc); it != audio_levels_.end())
+        if (const int level = it->second->load(std::memory_order_relaxed); level >= 0)
+          gst_structure_set(in, "audio-level", G_TYPE_DOUBLE, level >= 127 ? 0.0 : std::pow(10.0, -level / 20.0),
+                            nullptr);
+    }
     if (const guint rate = mp ? clock_rate(*mp, int(pt)) : 0)
       gst_structure_set(in, "jitter", G_TYPE_DOUBLE, double(get_uint(s, "jitter")) / rate, nullptr);
     if (!cid.empty()) gst_structure_set(in, "codec-id", G_TYPE_STRING, cid.c_str(), nullptr);

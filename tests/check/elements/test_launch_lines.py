@@ -42,7 +42,7 @@ DEFAULT_BUFFERS = 20
 KINDS = ('setup', 'live', 'run', 'python')
 # Each of these must appear in at least one block: the page covers every
 # element on its own.
-ELEMENTS = ('rtcpay', 'rtcdepay', 'rtcsrtpenc', 'rtcsrtpdec', 'rtcdtlssrtpenc', 'rtcdtlssrtpdec',
+ELEMENTS = ('rtcpay', 'rtcdepay', 'rtcaudiolevel', 'rtcsrtpenc', 'rtcsrtpdec', 'rtcdtlssrtpenc', 'rtcdtlssrtpdec',
             'rtcicesrc', 'rtcicesink', 'rtcsctpenc', 'rtcsctpdec')
 
 CHAIN_RE = re.compile(r'GstFakeSink:([\w-]+): last-message = chain')

@@ -512,6 +512,7 @@ GST_END_TEST;
 
 TCase *rtp_av1_tcase();
 TCase *rtp_depay_tcase();
+TCase *rtp_audio_level_tcase();
 
 static Suite *rtp_suite() {
   Suite *s = suite_create("rtcrtp");
@@ -528,6 +529,7 @@ static Suite *rtp_suite() {
   tcase_add_test(tc, test_depay_requests_keyframe_on_loss);
   suite_add_tcase(s, rtp_av1_tcase());
   suite_add_tcase(s, rtp_depay_tcase());
+  suite_add_tcase(s, rtp_audio_level_tcase());
   return s;
 }
 

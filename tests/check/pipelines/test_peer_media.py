@@ -13,7 +13,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_harness import SLOW, GObject, Gst, PeerTestCase, have_element, main, wait_until  # noqa: E402
+from peer_harness import SLOW, GObject, Gst, PeerTestCase, have_element, main, stat_type, wait_until  # noqa: E402
 
 NEEDED = ('videotestsrc', 'vp8enc', 'rtpvp8pay', 'rtpvp8depay', 'vp8dec', 'audiotestsrc', 'opusenc',
           'rtpopuspay', 'rtpopusdepay', 'opusdec')
@@ -693,6 +693,58 @@ class Media(PeerTestCase):
         pr.wait_connected()
         wait_until(lambda: 'rotate-90' in seen, what=f'image-orientation on the far pad ({seen})')
         self.assertEqual(pr.bus_errors, [])
+
+    def test_audio_level_reaches_the_far_side(self):
+        """rtcaudiolevel before the encoder measures the microphone's level;
+        the packets carry it in the RFC 6464 extension (urn:ietf:params:rtp-
+        hdrext:ssrc-audio-level, what SFUs pick the active speaker by) and
+        the far src pad's packets come with it as GstAudioLevelMeta, voice
+        flag included, and as the inbound-rtp audio-level stat. A sine at
+        half scale is -9 dBov; silence is 127 with no voice."""
+        self.rtcpeerbin_only('rtcpeerbin writes and reads the audio level')
+        gi_audio()
+        pr = self.pair(**self.PAIR)
+        levels = []
+
+        def on_pad(_el, pad):
+            def meta(_pad, info):
+                m = GstAudio.buffer_get_audio_level_meta(info.get_buffer())
+                if m:
+                    levels.append((m.level, m.voice_activity))
+                return Gst.PadProbeReturn.OK
+            pad.add_probe(Gst.PadProbeType.BUFFER, meta)
+            fake = Gst.ElementFactory.make('fakesink')
+            pr.pipeline.add(fake)
+            fake.sync_state_with_parent()
+            pad.link(fake.get_static_pad('sink'))
+
+        pr.b.el.connect('pad-added', on_pad)
+        src = 'audiotestsrc is-live=true wave=sine volume=0.5 name=tone ! rtcaudiolevel ! opusenc ! rtpopuspay pt=111'
+        pad = add_source(pr, pr.a, src)
+        self.transceiver_of(pad)
+        offer, _answer = pr.negotiate('a')
+        self.assertIn('urn:ietf:params:rtp-hdrext:ssrc-audio-level', offer)
+        pr.wait_connected()
+        wait_until(lambda: len(levels) >= 10, what=f'audio level metas on the far pad ({levels[:3]})')
+        self.assertTrue(all(8 <= lv <= 10 and voice for lv, voice in levels[2:10]), levels[:10])
+        inbound = [s for s in pr.b.stats().values() if stat_type(s) == 'inbound-rtp']
+        self.assertEqual(len(inbound), 1)
+        ok, level = inbound[0].get_double('audio-level')
+        self.assertTrue(ok, inbound[0].to_string())
+        self.assertAlmostEqual(level, 10 ** (-9 / 20), delta=0.05)
+        # The source goes quiet: 127 (silence), no voice.
+        pad.get_peer().get_parent_element().get_by_name('tone').set_property('volume', 0.0)
+        count = len(levels)
+        wait_until(lambda: len(levels) > count + 10 and levels[-1] == (127, False),
+                   what=f'silence on the far pad ({levels[-3:]})')
+        self.assertEqual(pr.bus_errors, [])
+
+
+def gi_audio():
+    global GstAudio
+    import gi
+    gi.require_version('GstAudio', '1.0')
+    from gi.repository import GstAudio  # noqa: F401
 
 
 if __name__ == '__main__':
