@@ -777,6 +777,52 @@ TEST(JsepExtmap, SendonlyOfferedExtensionAnsweredRecvonly) {
   EXPECT_EQ(answer->media[0].attrs.extmaps[0].direction, Direction::RecvOnly);
 }
 
+TEST(JsepAnswer, SimulcastOfferIsAnsweredWithTheLayersAsRecv) {
+  // A browser's addTransceiver(track, {sendEncodings: [{rid: "h"}, {rid:
+  // "l", scaleResolutionDownBy: 2}]}): the answer takes both layers.
+  auto offer = remote_offer({"video"});
+  auto &m = offer.media[0];
+  m.attrs.extmaps = {{4, std::nullopt, "urn:ietf:params:rtp-hdrext:sdes:mid", ""},
+                     {10, std::nullopt, gst_rtc::jsep::kRidExtensionUri, ""},
+                     {11, std::nullopt, "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id", ""}};
+  m.rids = {{"h", true, {}, {}}, {"l", true, {96}, {{"max-width", "640"}}}, {"x", true, {45}, {}}};
+  Simulcast sc;
+  sc.send = {{{"h", false}}, {{"l", false}, {"x", false}}};
+  m.simulcast = sc;
+  Session b(config_b());
+  ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer).ok());
+  auto answer = b.create_answer();
+  ASSERT_TRUE(answer.ok()) << answer.error().describe();
+  const auto answer_sdp = wire(*answer);
+  const auto &a = answer_sdp.media[0];
+  // "x" names only payload type 45, which the answer does not have.
+  ASSERT_EQ(a.rids.size(), 2u) << serialize_sdp(*answer);
+  EXPECT_EQ(a.rids[0].id, "h");
+  EXPECT_FALSE(a.rids[0].send);
+  EXPECT_EQ(a.rids[1].id, "l");
+  EXPECT_FALSE(a.rids[1].send);
+  EXPECT_EQ(a.rids[1].payload_types, std::vector<int>{96});
+  ASSERT_TRUE(a.simulcast.has_value());
+  EXPECT_TRUE(a.simulcast->send.empty());
+  ASSERT_EQ(a.simulcast->recv.size(), 2u);
+  EXPECT_EQ(a.simulcast->recv[0], (SimulcastStream{{"h", false}}));
+  EXPECT_EQ(a.simulcast->recv[1], (SimulcastStream{{"l", false}}));
+  const bool rid_ext = std::any_of(a.attrs.extmaps.begin(), a.attrs.extmaps.end(), [](const Extmap &e) {
+    return e.uri == gst_rtc::jsep::kRidExtensionUri && e.id == 10;
+  });
+  EXPECT_TRUE(rid_ext);
+
+  // Without the RID extension the layers cannot be told apart: no simulcast
+  // in the answer (the offerer then sends its first layer only).
+  m.attrs.extmaps.resize(1);
+  Session c(config_b());
+  ASSERT_TRUE(c.set_remote_description(SdpType::Offer, offer).ok());
+  auto plain = c.create_answer();
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->media[0].rids.empty());
+  EXPECT_FALSE(plain->media[0].simulcast.has_value());
+}
+
 // ---- rejection --------------------------------------------------------------------------------------
 
 TEST(JsepReject, UnknownMediaAndProtocolsGetPortZero) {

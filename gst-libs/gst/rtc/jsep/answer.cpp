@@ -25,6 +25,47 @@ bool offer_has_trickle(const TransportAttributes &ta) {
   return std::find(ta.ice_options.begin(), ta.ice_options.end(), "trickle") != ta.ice_options.end();
 }
 
+// RFC 8853 / JSEP 5.3.1: an offer that sends simulcast (a=simulcast:send
+// with a=rid ... send) is answered with the same layers as recv, so the
+// offerer sends all of them, each on its own SSRC named by the RID header
+// extension. Needs that extension in the answer (without it the layers
+// cannot be told apart: the offerer then sends one). A RID restricted to
+// payload types the answer left out is dropped (RFC 8851 4.3), and so is a
+// simulcast alternative naming an unknown RID.
+void accept_simulcast(MediaDescription &m, const MediaDescription &o, const std::vector<HeaderExtension> &exts) {
+  if (!o.simulcast || o.simulcast->send.empty()) return;
+  const bool rid_ext = std::any_of(exts.begin(), exts.end(), [](const HeaderExtension &e) {
+    return e.uri == kRidExtensionUri && direction_receives(e.direction);
+  });
+  if (!rid_ext) return;
+  std::vector<Rid> rids;
+  for (const Rid &r : o.rids) {
+    if (!r.send) continue;
+    Rid a = r;
+    a.send = false;
+    if (!r.payload_types.empty()) {
+      a.payload_types.clear();
+      for (int pt : r.payload_types)
+        if (std::find(m.formats.begin(), m.formats.end(), std::to_string(pt)) != m.formats.end())
+          a.payload_types.push_back(pt);
+      if (a.payload_types.empty()) continue;
+    }
+    rids.push_back(std::move(a));
+  }
+  Simulcast sc;
+  sc.send_first = false;  // the line has a recv half only
+  for (const SimulcastStream &stream : o.simulcast->send) {
+    SimulcastStream kept;
+    for (const SimulcastRid &alt : stream)
+      if (std::any_of(rids.begin(), rids.end(), [&](const Rid &r) { return r.id == alt.rid; }))
+        kept.push_back(alt);
+    if (!kept.empty()) sc.recv.push_back(std::move(kept));
+  }
+  if (sc.recv.empty()) return;
+  m.rids = std::move(rids);
+  m.simulcast = std::move(sc);
+}
+
 }  // namespace
 
 Result<SessionDescription> Session::create_answer(const AnswerOptions &opts) {
@@ -168,6 +209,7 @@ Result<SessionDescription> Session::create_answer(const AnswerOptions &opts) {
           if (auto tag = find_mline(offer, g->mids.front())) m.rtcp_rsize = offer.media[*tag].rtcp_rsize;
       }
       if (direction_sends(dir)) add_send_attributes(m, t);
+      if (direction_receives(dir)) accept_simulcast(m, o, exts);
     }
     // Every accepted m-line carries the transport attributes (as browsers'
     // answers do), so a peer reading them per m-line finds them.

@@ -134,6 +134,8 @@ struct Configuration {
 // its DTLS transport on any datagram above 2048 bytes, so larger probes go
 // only to peers that say they take them.
 inline constexpr const char *kSctpMaxPacketAttribute = "x-sctp-max-packet-size";
+// RFC 8852 RtpStreamId (RID) header extension: names a simulcast layer.
+inline constexpr const char *kRidExtensionUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
 
 struct OfferOptions {
   bool ice_restart = false;  // caller must have set new Configuration::ice
