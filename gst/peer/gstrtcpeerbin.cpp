@@ -138,9 +138,10 @@ struct _GstRtcPeerBinPad {
   GstGhostPad parent;
   GstRtcRtpTransceiver *transceiver;  // owned ref, under the object lock
   gchar *msid;                        // under the object lock
+  gchar *rid;                         // under the object lock
 };
 
-enum { PAD_PROP_0, PAD_PROP_TRANSCEIVER, PAD_PROP_MSID };
+enum { PAD_PROP_0, PAD_PROP_TRANSCEIVER, PAD_PROP_MSID, PAD_PROP_RID };
 
 G_DEFINE_TYPE(GstRtcPeerBinPad, gst_rtc_peer_bin_pad, GST_TYPE_GHOST_PAD)
 
@@ -153,6 +154,9 @@ static void gst_rtc_peer_bin_pad_get_property(GObject *object, guint id, GValue 
       break;
     case PAD_PROP_MSID:
       g_value_set_string(value, pad->msid);
+      break;
+    case PAD_PROP_RID:
+      g_value_set_string(value, pad->rid);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -176,6 +180,7 @@ static void gst_rtc_peer_bin_pad_finalize(GObject *object) {
   auto *pad = GST_RTC_PEER_BIN_PAD(object);
   if (pad->transceiver) gst_object_unref(pad->transceiver);
   g_free(pad->msid);
+  g_free(pad->rid);
   G_OBJECT_CLASS(gst_rtc_peer_bin_pad_parent_class)->finalize(object);
 }
 
@@ -212,6 +217,26 @@ static void gst_rtc_peer_bin_pad_class_init(GstRtcPeerBinPadClass *klass) {
       gobject_class, PAD_PROP_MSID,
       g_param_spec_string("msid", "MSID", "The MediaStream id (a=msid) of this pad's track", nullptr,
                           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
+  /**
+   * GstRtcPeerBinPad:rid:
+   *
+   * On a `src_%u` pad: the simulcast layer (RID, RFC 8852 RtpStreamId
+   * header extension) its packets carry, set before `pad-added`; NULL when
+   * the remote sends no simulcast. Each layer of a simulcast track the
+   * remote sends (its offer's a=simulcast:send, answered as recv) comes
+   * out on a pad of its own, all with the same transceiver.
+   */
+  g_object_class_install_property(
+      gobject_class, PAD_PROP_RID,
+      g_param_spec_string("rid", "RID", "The simulcast layer (RID) of the stream on this src pad", nullptr,
+                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+void gst_rtc_peer_bin_pad_set_rid(GstRtcPeerBinPad *pad, const gchar *rid) {
+  GST_OBJECT_LOCK(pad);
+  g_free(pad->rid);
+  pad->rid = g_strdup(rid);
+  GST_OBJECT_UNLOCK(pad);
 }
 
 void gst_rtc_peer_bin_pad_set_transceiver(GstRtcPeerBinPad *pad, GstRtcRtpTransceiver *transceiver) {

@@ -38,3 +38,4 @@ void gst_rtc_peer_bin_emit_ice_candidate_error(GstRtcPeerBin *self, const GstStr
 void gst_rtc_peer_bin_emit_data_channel(GstRtcPeerBin *self, GstRtcDataChannel *channel);
 void gst_rtc_peer_bin_emit_new_transceiver(GstRtcPeerBin *self, GstRtcRtpTransceiver *transceiver);
 void gst_rtc_peer_bin_pad_set_transceiver(GstRtcPeerBinPad *pad, GstRtcRtpTransceiver *transceiver);
+void gst_rtc_peer_bin_pad_set_rid(GstRtcPeerBinPad *pad, const gchar *rid);

@@ -534,8 +534,9 @@ void PeerConnection::start_media_if_ready() {
     auto &media = media_[mp.transport_mid];
     if (!media) {
       MediaStream::Events ev;
-      ev.new_stream = [this](GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid) {
-        new_stream(pad, ssrc, pt, mid);
+      ev.new_stream = [this](GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid,
+                             const std::optional<std::string> &rid) {
+        new_stream(pad, ssrc, pt, mid, rid);
       };
       ev.wants_nack = [this](guint32 ssrc, const std::optional<std::string> &mid) { return wants_nack(ssrc, mid); };
       GError *error = nullptr;
@@ -600,13 +601,17 @@ void PeerConnection::start_media_if_ready() {
     media->set_rtx(pt_to_rtx, ssrc_to_rtx, remote_ssrc_to_rtx);
     // Received packets name their m-line with the MID extension (BUNDLE:
     // one id per URI on all the transport's m-lines, RFC 8843 9.2).
-    guint8 recv_mid = 0;
+    // Simulcast layers name themselves with the RID extension (RFC 8852).
+    guint8 recv_mid = 0, recv_rid = 0;
     for (const auto &other : media_plans_) {
       if (other.stopped || other.transport_mid != mp.transport_mid) continue;
-      for (const auto &e : other.extensions)
-        if (e.uri == kMidExtUri && e.id > 0 && e.id < 15) recv_mid = guint8(e.id);
+      for (const auto &e : other.extensions) {
+        if (e.id <= 0 || e.id >= 15) continue;
+        if (e.uri == kMidExtUri) recv_mid = guint8(e.id);
+        if (e.uri == jsep::kRidExtensionUri) recv_rid = guint8(e.id);
+      }
     }
-    media->set_recv_mid_id(recv_mid);
+    media->set_recv_ids(recv_mid, recv_rid);
     if (!sends(mp.direction)) continue;
     std::vector<std::shared_ptr<SinkPad>> pads;
     {
@@ -818,7 +823,8 @@ bool PeerConnection::wants_nack(guint32 ssrc, const std::optional<std::string> &
   return rtx_transceivers_.count(*index) > 0;
 }
 
-void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid) {
+void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid,
+                                const std::optional<std::string> &rid) {
   GstRtcRtpTransceiver *transceiver = nullptr;
   std::string name, stream;
   guint group_id = 0;
@@ -868,13 +874,15 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
         },
         GUINT_TO_POINTER(group_id), nullptr);
   }
+  if (rid) gst_rtc_peer_bin_pad_set_rid(GST_RTC_PEER_BIN_PAD(ghost), rid->c_str());
   if (ext.cvo) watch_orientation(rtpbin_pad, ext.cvo);
   if (ext.audio_level) watch_audio_level(rtpbin_pad, ext.audio_level, ssrc);
   if (transceiver) {
     gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(ghost), transceiver);
     gst_object_unref(transceiver);
   }
-  GST_INFO_OBJECT(bin_, "received stream ssrc %u payload type %u: %s", ssrc, pt, name.c_str());
+  GST_INFO_OBJECT(bin_, "received stream ssrc %u payload type %u%s%s: %s", ssrc, pt, rid ? " rid " : "",
+                  rid ? rid->c_str() : "", name.c_str());
   {
     std::lock_guard<std::mutex> guard(lock_);
     src_pads_.emplace_back(GST_PAD(gst_object_ref(ghost)), index);

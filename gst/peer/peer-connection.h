@@ -156,7 +156,8 @@ class PeerConnection {
   void link_sink_pad(SinkPad &pad, const jsep::MediaPlan &mp, MediaStream &media);
   bool insert_payloader(SinkPad &pad);  // streaming thread
   // Streaming thread; `mid`: from the packets' MID header extension.
-  void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid);
+  void new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid,
+                  const std::optional<std::string> &rid);
   bool wants_nack(guint32 ssrc, const std::optional<std::string> &mid);  // any thread
   void teardown_media();
   void remove_src_pads(size_t transceiver);

@@ -153,10 +153,15 @@ void MediaStream::learn_mid(GstBuffer *buf) {
   }
   auto mid = read_mid(buf, recv_mid_id_.load(std::memory_order_relaxed));
   if (!mid) return;
+  auto rid = read_mid(buf, recv_rid_id_.load(std::memory_order_relaxed));
   std::lock_guard lock(lock_);
-  // Bounded: a peer cycling SSRCs cannot grow it without end.
-  if (learnt_mids_.size() >= 1024) learnt_mids_.clear();
+  // Bounded: a peer cycling SSRCs cannot grow them without end.
+  if (learnt_mids_.size() >= 1024) {
+    learnt_mids_.clear();
+    learnt_rids_.clear();
+  }
   learnt_mids_.emplace(ssrc, *mid);
+  if (rid && !rid->empty()) learnt_rids_.emplace(ssrc, *rid);
 }
 
 void MediaStream::update_nack(guint32 ssrc, GstElement *jitterbuffer) {
@@ -404,12 +409,13 @@ void MediaStream::on_pad_added(GstElement *, GstPad *pad, gpointer data) {
   const bool rtp = std::sscanf(name, "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) == 3;
   g_free(name);
   if (!rtp || !self->events_.new_stream) return;
-  std::optional<std::string> mid;
+  std::optional<std::string> mid, rid;
   {
     std::lock_guard lock(self->lock_);
     if (auto it = self->learnt_mids_.find(ssrc); it != self->learnt_mids_.end()) mid = it->second;
+    if (auto it = self->learnt_rids_.find(ssrc); it != self->learnt_rids_.end()) rid = it->second;
   }
-  self->events_.new_stream(pad, ssrc, pt, mid);
+  self->events_.new_stream(pad, ssrc, pt, mid, rid);
 }
 
 }  // namespace gst_rtc::peer

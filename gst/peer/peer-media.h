@@ -29,8 +29,11 @@ class MediaStream {
  public:
   struct Events {
     // A received stream appeared (streaming thread): rtpbin's source pad;
-    // `mid`: what its packets' MID header extension said, if they had one.
-    std::function<void(GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid)> new_stream;
+    // `mid`, `rid`: what its packets' MID and RID (simulcast layer) header
+    // extensions said, if they had them.
+    std::function<void(GstPad *pad, guint32 ssrc, guint pt, const std::optional<std::string> &mid,
+                       const std::optional<std::string> &rid)>
+        new_stream;
     // Whether the jitter buffer of a received SSRC asks for retransmissions
     // (its m-line has RFC 4588 rtx): audio without rtx sends no NACKs.
     std::function<bool(guint32 ssrc, const std::optional<std::string> &mid)> wants_nack;
@@ -51,9 +54,14 @@ class MediaStream {
   // first retransmission is recognised as one.
   void set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
                const std::map<guint32, guint32> &remote_ssrc_to_rtx);
-  // The MID header extension id negotiated on the transport (0: none),
-  // read from received packets for RFC 8843 demultiplexing.
-  void set_recv_mid_id(guint8 id) { recv_mid_id_ = id; }
+  // The MID and RID header extension ids negotiated on the transport (0:
+  // none), read from received packets: the MID for RFC 8843
+  // demultiplexing, the RID (RFC 8852) naming a simulcast layer, taken from
+  // the packet that gave the SSRC's MID (browsers send both together).
+  void set_recv_ids(guint8 mid_id, guint8 rid_id) {
+    recv_rid_id_ = rid_id;
+    recv_mid_id_ = mid_id;
+  }
   // A new sink of the funnel for one sending pad's stream.
   GstPad *request_send_pad();
   void release_send_pad(GstPad *pad);
@@ -76,7 +84,8 @@ class MediaStream {
   static GstElement *on_request_jitterbuffer(GstElement *, guint session, gpointer data);
   static void on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, guint session, guint ssrc, gpointer data);
   void update_nack(guint32 ssrc, GstElement *jitterbuffer);
-  // Received RTP before rtpbin: the MID of each new SSRC (RFC 8843 9.2).
+  // Received RTP before rtpbin: the MID (RFC 8843 9.2) and RID of each new
+  // SSRC.
   void learn_mid(GstBuffer *buf);
   // Sends a Generic NACK for one packet of `media_ssrc` now (any thread).
   bool send_nack(guint32 media_ssrc, guint16 seqnum);
@@ -87,10 +96,10 @@ class MediaStream {
   Events events_;
   std::mutex lock_;
   std::map<guint, GstCaps *> pt_map_;  // owned caps
-  std::atomic<guint8> recv_mid_id_{0};
+  std::atomic<guint8> recv_mid_id_{0}, recv_rid_id_{0};
   GstPad *recv_probe_pad_ = nullptr;  // owned ref: dtlsdec's rtp_src
   gulong recv_probe_ = 0;
-  std::map<guint32, std::string> learnt_mids_;  // under lock_
+  std::map<guint32, std::string> learnt_mids_, learnt_rids_;  // under lock_
   std::map<guint32, GstElement *> jitterbuffers_;  // owned refs, under lock_
   std::map<guint32, guint> nacks_sent_;  // under lock_
   std::map<std::string, std::shared_ptr<SyncGroup>> sync_groups_;  // by CNAME, under lock_

@@ -256,6 +256,17 @@ const app = (() => {
       }
       return stream.getTracks().map((t) => ({kind: t.kind, label: t.label, settings: t.getSettings()}));
     },
+    // The fake camera sent as simulcast: addTransceiver(track, {sendEncodings})
+    // with one encoding per rid, the last full size and each before it half
+    // the next (Chromium's lowest-first order).
+    async addSimulcastCamera(rids, constraints = {width: 640, height: 480}) {
+      const stream = await navigator.mediaDevices.getUserMedia({video: constraints});
+      const track = stream.getVideoTracks()[0];
+      localTracks.push(track);
+      const sendEncodings = rids.map((rid, i) => ({rid, scaleResolutionDownBy: 2 ** (rids.length - 1 - i)}));
+      pc.addTransceiver(track, {direction: 'sendonly', streams: [stream], sendEncodings});
+      return sendEncodings;
+    },
     // What this Chromium can receive: RTCRtpReceiver.getCapabilities().
     receiveCodecs(kind) {
       const caps = RTCRtpReceiver.getCapabilities(kind);

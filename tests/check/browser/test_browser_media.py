@@ -404,6 +404,36 @@ class ChromiumMedia(BrowserTestCase):
         # or more of decoded sound.
         self.assertGreaterEqual(self.decoder.audio_ns, 0.5 * Gst.SECOND, self.decoder.summary())
 
+    def test_simulcast_from_browser_camera(self):
+        """The page sends its camera as simulcast (sendEncodings with rids
+        l and h, l at half size): the answer takes both layers
+        (a=simulcast:recv), and each comes out of its own src pad, named by
+        its `rid`, both decoded, at 320x240 and 640x480."""
+        self.open()
+        self.page.call('addSimulcastCamera', ['l', 'h'], {'width': 640, 'height': 480})
+        self.page.call('offer')
+        self.wait_connected()
+        answer = self.page_sdp('remoteSdp')
+        self.assertRegex(answer, r'a=simulcast:recv l;h\r?\n', answer)
+        self.assertRegex(answer, r'a=rid:l recv', answer)
+
+        def rids():
+            with self.decoder.lock:
+                names = [n for n, m, _ in self.decoder.pads if m == 'video']
+            return sorted(str(self.ours.peer.el.get_static_pad(n).get_property('rid')) for n in names)
+
+        def layers():
+            with self.decoder.lock:
+                sizes = set(self.decoder.sizes)
+            return rids() == ['h', 'l'] and {(320, 240), (640, 480)} <= sizes
+        try:
+            wait_until(layers, 2 * TIMEOUT, 'both layers decoded', interval=0.05)
+        except AssertionError:
+            self.fail(f'both layers not decoded on pads named by rid: rids {rids()}, {self.decoder.summary()}')
+        transceivers = {self.ours.peer.el.get_static_pad(n).get_property('transceiver')
+                        for n, m, _ in self.decoder.pads if m == 'video'}
+        self.assertEqual(len(transceivers), 1, 'both layers belong to the one transceiver')
+
     def test_browser_camera_to_pipeline_ours_offers(self):
         """rtcpeerbin offers to receive only (recvonly transceivers); the
         page's camera and microphone, added before the offer, answer."""
