@@ -823,6 +823,86 @@ TEST(JsepAnswer, SimulcastOfferIsAnsweredWithTheLayersAsRecv) {
   EXPECT_FALSE(plain->media[0].simulcast.has_value());
 }
 
+TEST(JsepNegotiation, SimulcastLayersOfferedAndTaken) {
+  Transceiver t = sending("video", 1000);
+  t.send_rids = {"l", "h"};
+  Session a = offerer_with({t});
+  Session b(config_b());
+  auto x = negotiate(a, b);
+  const auto &o = x.offer.media[0];
+  ASSERT_EQ(o.rids.size(), 2u) << serialize_sdp(x.offer);
+  EXPECT_EQ(o.rids[0], (Rid{"l", true, {}, {}}));
+  EXPECT_EQ(o.rids[1], (Rid{"h", true, {}, {}}));
+  ASSERT_TRUE(o.simulcast.has_value());
+  EXPECT_EQ(o.simulcast->send.size(), 2u);
+  EXPECT_TRUE(o.ssrcs.empty()) << "layers are named by RID, not a=ssrc";
+  EXPECT_TRUE(o.ssrc_groups.empty());
+  EXPECT_FALSE(o.msids.empty());
+  // b (one of ours) answers recv l;h: a sends both, in its order.
+  ASSERT_EQ(x.offerer_remote.media.size(), 1u);
+  EXPECT_EQ(x.offerer_remote.media[0].send_rids, (std::vector<std::string>{"l", "h"}));
+  EXPECT_EQ(x.answerer_remote.media[0].remote_rids.size(), 2u);
+
+  // A remote that pauses "l" (a=simulcast:recv ~l;h) gets "h" alone.
+  Session c = offerer_with({t});
+  auto offer = c.create_offer();
+  ASSERT_TRUE(offer.ok());
+  ASSERT_TRUE(c.set_local_description(SdpType::Offer, *offer).ok());
+  Session d(config_b());
+  ASSERT_TRUE(d.set_remote_description(SdpType::Offer, wire(*offer)).ok());
+  auto answer = d.create_answer();
+  ASSERT_TRUE(answer.ok());
+  answer->media[0].simulcast->recv[0][0].paused = true;
+  auto plan = c.set_remote_description(SdpType::Answer, wire(*answer));
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  EXPECT_EQ(plan->media[0].send_rids, std::vector<std::string>{"h"});
+
+  // A remote without simulcast (no a=simulcast in its answer): the first
+  // layer alone.
+  Session e = offerer_with({t});
+  offer = e.create_offer();
+  ASSERT_TRUE(e.set_local_description(SdpType::Offer, *offer).ok());
+  Session f(config_b());
+  ASSERT_TRUE(f.set_remote_description(SdpType::Offer, wire(*offer)).ok());
+  answer = f.create_answer();
+  ASSERT_TRUE(answer.ok());
+  answer->media[0].simulcast.reset();
+  answer->media[0].rids.clear();
+  plan = e.set_remote_description(SdpType::Answer, wire(*answer));
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  EXPECT_EQ(plan->media[0].send_rids, std::vector<std::string>{"l"});
+}
+
+TEST(JsepAnswer, OfferToReceiveSimulcastGetsTheLayersItLists) {
+  // An SFU's offer asking for simulcast (a=rid:... recv, a=simulcast:recv):
+  // the answer sends the layers of ours it lists, in its order.
+  auto offer = remote_offer({"video"});
+  auto &m = offer.media[0];
+  m.attrs.extmaps = {{10, std::nullopt, gst_rtc::jsep::kRidExtensionUri, ""}};
+  m.rids = {{"h", false, {}, {}}, {"q", false, {}, {}}, {"l", false, {}, {}}};
+  Simulcast sc;
+  sc.send_first = false;
+  sc.recv = {{{"h", false}}, {{"q", false}}, {{"l", false}}};
+  m.simulcast = sc;
+  Session b(config_b());
+  Transceiver t = sending("video", 2000);
+  t.send_rids = {"l", "h"};
+  b.add_transceiver(std::move(t));
+  ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer).ok());
+  ASSERT_EQ(b.transceivers().size(), 1u) << "the offer took our transceiver";
+  auto answer = b.create_answer();
+  ASSERT_TRUE(answer.ok()) << answer.error().describe();
+  const auto sdp = wire(*answer);
+  const auto &a = sdp.media[0];
+  ASSERT_TRUE(a.simulcast.has_value()) << serialize_sdp(*answer);
+  ASSERT_EQ(a.simulcast->send.size(), 2u);
+  EXPECT_EQ(a.simulcast->send[0][0].rid, "h");
+  EXPECT_EQ(a.simulcast->send[1][0].rid, "l");
+  auto plan = b.set_local_description(SdpType::Answer, *answer);
+  ASSERT_TRUE(plan.ok()) << plan.error().describe();
+  EXPECT_EQ(plan->media[0].send_rids, (std::vector<std::string>{"l", "h"}));
+}
+
 // ---- rejection --------------------------------------------------------------------------------------
 
 TEST(JsepReject, UnknownMediaAndProtocolsGetPortZero) {

@@ -66,6 +66,29 @@ void accept_simulcast(MediaDescription &m, const MediaDescription &o, const std:
   m.simulcast = std::move(sc);
 }
 
+// An offer that asks to receive simulcast (a=simulcast:recv, an SFU's)
+// gets the layers of ours it lists, in its order (RFC 8853 5.3).
+std::vector<std::string> simulcast_to_send(const MediaDescription &o, const Transceiver &t,
+                                          const std::vector<HeaderExtension> &exts) {
+  std::vector<std::string> out;
+  if (!o.simulcast || o.simulcast->recv.empty() || t.send_rids.empty()) return out;
+  const bool rid_ext = std::any_of(exts.begin(), exts.end(), [](const HeaderExtension &e) {
+    return e.uri == kRidExtensionUri && direction_sends(e.direction);
+  });
+  if (!rid_ext) return out;
+  for (const SimulcastStream &stream : o.simulcast->recv)
+    for (const SimulcastRid &alt : stream) {
+      const bool ours = std::find(t.send_rids.begin(), t.send_rids.end(), alt.rid) != t.send_rids.end();
+      const bool offered = std::any_of(o.rids.begin(), o.rids.end(),
+                                       [&](const Rid &r) { return r.id == alt.rid && !r.send; });
+      if (ours && offered && std::find(out.begin(), out.end(), alt.rid) == out.end()) {
+        out.push_back(alt.rid);
+        break;  // one of a stream's alternatives
+      }
+    }
+  return out;
+}
+
 }  // namespace
 
 Result<SessionDescription> Session::create_answer(const AnswerOptions &opts) {
@@ -208,7 +231,7 @@ Result<SessionDescription> Session::create_answer(const AnswerOptions &opts) {
         if (g && !g->mids.empty())
           if (auto tag = find_mline(offer, g->mids.front())) m.rtcp_rsize = offer.media[*tag].rtcp_rsize;
       }
-      if (direction_sends(dir)) add_send_attributes(m, t);
+      if (direction_sends(dir)) add_send_attributes(m, t, simulcast_to_send(o, t, exts));
       if (direction_receives(dir)) accept_simulcast(m, o, exts);
     }
     // Every accepted m-line carries the transport attributes (as browsers'

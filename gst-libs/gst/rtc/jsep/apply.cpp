@@ -199,6 +199,26 @@ std::optional<std::string> previous_ufrag(const SessionDescription *prev, const 
   return transport_attributes(*prev, *i, is_answer).ufrag;
 }
 
+// The simulcast layers to send after an answer: ours (`lm`, the local
+// description's a=simulcast:send, in `layers` order) that the remote's
+// a=simulcast:recv lists unpaused; without simulcast on both sides, the
+// first layer alone (W3C: the other encodings are dropped).
+std::vector<std::string> layers_taken(const MediaDescription *lm, const MediaDescription *rm,
+                                      const std::vector<std::string> &layers) {
+  std::vector<std::string> out;
+  if (!lm || !rm || !lm->simulcast || lm->simulcast->send.empty() || !rm->simulcast || rm->simulcast->recv.empty())
+    return {layers.front()};
+  auto listed = [](const std::vector<SimulcastStream> &streams, const std::string &rid, bool unpaused) {
+    for (const auto &stream : streams)
+      for (const auto &alt : stream)
+        if (alt.rid == rid && (!unpaused || !alt.paused)) return true;
+    return false;
+  };
+  for (const auto &rid : layers)
+    if (listed(lm->simulcast->send, rid, false) && listed(rm->simulcast->recv, rid, true)) out.push_back(rid);
+  return out;
+}
+
 }  // namespace
 
 Plan Session::make_plan(Phase phase, const SessionDescription *local, const SessionDescription *remote,
@@ -339,6 +359,10 @@ Plan Session::make_plan(Phase phase, const SessionDescription *local, const Sess
       t.current_direction = rejected ? std::nullopt : std::optional<Direction>(ours);
       t.negotiated_codecs = mp.codecs;
       t.negotiated_extensions = mp.extensions;
+      if (!rejected && direction_sends(ours) && !t.send_rids.empty()) {
+        const MediaDescription *lm = local && i < local->media.size() ? &local->media[i] : nullptr;
+        mp.send_rids = layers_taken(lm, rm, t.send_rids);
+      }
       if (final_answer) {
         remember_payload_types(pt_table_, mp.codecs);
         remember_extension_ids(ext_table_, mp.extensions);

@@ -124,7 +124,11 @@ int h264_level_rank(const H264ProfileLevel &pl);
 // ice-ufrag/pwd/options, fingerprints and setup from our configuration.
 void add_transport_attributes(MediaDescription &m, const Configuration &config, Setup setup, bool trickle);
 // a=msid and a=ssrc / ssrc-group:FID for a sending transceiver.
-void add_send_attributes(MediaDescription &m, const Transceiver &t);
+// a=msid, and a=ssrc lines or, with `rids` (simulcast layers), a=rid ...
+// send + a=simulcast:send instead.
+void add_send_attributes(MediaDescription &m, const Transceiver &t, const std::vector<std::string> &rids = {});
+// Whether the m-line has the RID header extension (one a=extmap).
+bool has_rid_extension(const MediaDescription &m);
 void add_extmaps(MediaDescription &m, const std::vector<HeaderExtension> &exts);
 // m-line that says "rejected" and nothing else: port 0, same media, proto,
 // formats and mid.

@@ -82,6 +82,11 @@ struct Transceiver {
   std::string stream_id;                  // a=msid stream (empty: "-")
   std::string track_id;                   // a=msid track
   std::vector<std::uint32_t> send_ssrcs;  // [primary, rtx]; empty: no a=ssrc lines
+  // Simulcast layers sent (W3C sendEncodings rids, in order): offered as
+  // a=rid ... send + a=simulcast:send (RFC 8853) when the RID extension is
+  // in the m-line; no a=ssrc lines then (each layer's SSRC is named by the
+  // RID in its packets). Empty: one stream.
+  std::vector<std::string> send_rids;
   std::string cname;
   bool stopping = false;  // stop() called; the next offer rejects the m-line
   // `codecs` were set explicitly (W3C setCodecPreferences): answers list the
@@ -176,6 +181,10 @@ struct MediaPlan {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> remote_rtx_ssrcs;
   std::vector<Rid> remote_rids;
   std::vector<Msid> remote_msids;
+  // The simulcast layers (Transceiver::send_rids) the remote takes, in our
+  // order: those its a=simulcast:recv lists unpaused; without simulcast
+  // agreed, the first layer alone. Empty when the transceiver has none.
+  std::vector<std::string> send_rids;
   bool stopped = false;
   bool receiving_started = false;  // direction gained "recv": fire a track event
   bool receiving_ended = false;    // the remote stopped sending: end the track

@@ -18,9 +18,25 @@ void add_transport_attributes(MediaDescription &m, const Configuration &config, 
   m.attrs.setup = setup;
 }
 
-void add_send_attributes(MediaDescription &m, const Transceiver &t) {
+bool has_rid_extension(const MediaDescription &m) {
+  return std::any_of(m.attrs.extmaps.begin(), m.attrs.extmaps.end(), [](const Extmap &e) {
+    return e.uri == kRidExtensionUri && (!e.direction || direction_sends(*e.direction));
+  });
+}
+
+void add_send_attributes(MediaDescription &m, const Transceiver &t, const std::vector<std::string> &rids) {
   std::string stream = t.stream_id.empty() ? "-" : t.stream_id;
   m.msids.push_back(Msid{stream, t.track_id});
+  if (!rids.empty()) {
+    Simulcast sc;
+    for (const auto &rid : rids) {
+      m.rids.push_back(Rid{rid, true, {}, {}});
+      sc.send.push_back(SimulcastStream{SimulcastRid{rid, false}});
+    }
+    m.simulcast = std::move(sc);
+    return;
+  }
+  if (!t.send_rids.empty()) return;  // layers without simulcast agreed: the SSRC is the first layer's, unknown here
   if (t.send_ssrcs.empty()) return;
   std::size_t n = std::min<std::size_t>(t.send_ssrcs.size(), 2);
   if (n == 2) m.ssrc_groups.push_back(SsrcGroup{"FID", {t.send_ssrcs[0], t.send_ssrcs[1]}});
@@ -231,7 +247,7 @@ Result<SessionDescription> Session::create_offer(const OfferOptions &opts) {
       add_extmaps(m, assign_extension_ids(ext_prefs, t.negotiated_extensions, ext_table));
       m.attrs.direction = t.direction;
       if (direction_sends(t.direction))
-        add_send_attributes(m, t);
+        add_send_attributes(m, t, has_rid_extension(m) ? t.send_rids : std::vector<std::string>{});
       else if (l.prev && l.prev->mid == l.mid)
         m.msids = l.prev->msids;  // a=msid stays while the transceiver lives
       m.rtcp_mux = true;
