@@ -166,13 +166,14 @@ static void gst_rtc_peer_bin_pad_get_property(GObject *object, guint id, GValue 
 
 static void gst_rtc_peer_bin_pad_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec) {
   auto *pad = GST_RTC_PEER_BIN_PAD(object);
-  if (id != PAD_PROP_MSID) {
+  gchar **field = id == PAD_PROP_MSID ? &pad->msid : id == PAD_PROP_RID ? &pad->rid : nullptr;
+  if (!field) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     return;
   }
   GST_OBJECT_LOCK(pad);
-  g_free(pad->msid);
-  pad->msid = g_value_dup_string(value);
+  g_free(*field);
+  *field = g_value_dup_string(value);
   GST_OBJECT_UNLOCK(pad);
 }
 
@@ -220,16 +221,29 @@ static void gst_rtc_peer_bin_pad_class_init(GstRtcPeerBinPadClass *klass) {
   /**
    * GstRtcPeerBinPad:rid:
    *
-   * On a `src_%u` pad: the simulcast layer (RID, RFC 8852 RtpStreamId
-   * header extension) its packets carry, set before `pad-added`; NULL when
-   * the remote sends no simulcast. Each layer of a simulcast track the
-   * remote sends (its offer's a=simulcast:send, answered as recv) comes
-   * out on a pad of its own, all with the same transceiver.
+   * The simulcast layer (RID, RFC 8852 RtpStreamId header extension) of
+   * the pad's stream.
+   *
+   * On a `sink_%u` pad, set before its caps arrive (video only): the pad
+   * sends that layer. Layer pads whose caps arrive before the transceiver's
+   * first negotiation share one transceiver, whose sender gets one
+   * encoding per layer (in pad order, the W3C `sendEncodings`); the offer
+   * has a=rid ... send and a=simulcast:send for them. Each layer goes out on
+   * its own SSRC with its RID in every packet (repaired-RID on its
+   * retransmissions). The layers the answer leaves out (or all but the
+   * first, when it takes no simulcast) are held, not sent. The source of
+   * each layer (an encoder at that layer's size and bitrate) is the
+   * application's.
+   *
+   * On a `src_%u` pad: the layer its packets carry, set before `pad-added`;
+   * NULL when the remote sends no simulcast. Each layer of a simulcast
+   * track the remote sends (its offer's a=simulcast:send, answered as recv)
+   * comes out on a pad of its own, all with the same transceiver.
    */
   g_object_class_install_property(
       gobject_class, PAD_PROP_RID,
-      g_param_spec_string("rid", "RID", "The simulcast layer (RID) of the stream on this src pad", nullptr,
-                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+      g_param_spec_string("rid", "RID", "The simulcast layer (RID) of this pad's stream", nullptr,
+                          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
 }
 
 void gst_rtc_peer_bin_pad_set_rid(GstRtcPeerBinPad *pad, const gchar *rid) {

@@ -43,15 +43,18 @@ struct SendTap {
   // (marker) once an image-orientation tag came down the pad. Audio level
   // (RFC 6464): written into packets that carry a GstAudioLevelMeta
   // (rtcaudiolevel before the encoder; encoders and payloaders keep it).
+  // A simulcast layer's packets carry its RID (RFC 8852).
   std::mutex lock;
-  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0, level_id = 0;
-  std::string mid;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0, level_id = 0, rid_id = 0;
+  std::string mid, rid;
   std::atomic<int> cvo{-1};  // the CVO byte of the last image-orientation tag
   void configure(guint8 mid_ext, const std::string &value, guint8 abs_ext, guint8 twcc_ext, guint8 cvo_ext,
-                 guint8 level_ext) {
+                 guint8 level_ext, guint8 rid_ext, const std::string &rid_value) {
     std::lock_guard guard(lock);
     mid_id = value.empty() || value.size() > 16 ? 0 : mid_ext;
     mid = value;
+    rid_id = rid_value.empty() || rid_value.size() > 16 ? 0 : rid_ext;
+    rid = rid_value;
     abs_id = abs_ext;
     twcc_id = twcc_ext;
     cvo_id = cvo_ext;
@@ -74,6 +77,7 @@ struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
   GstElement *tail() const { return pay ? pay : ident; }
   std::optional<size_t> transceiver;
   std::string codec;  // encoding-name from the caps
+  std::string rid;    // the simulcast layer it sends (its `rid`), or empty
   guint clock_rate = 0;
   int caps_pt = -1;
   SendTap tap;
@@ -117,7 +121,7 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
     }
   }
   buf = tap.dtmf.process(buf);
-  ExtElement ext[5];
+  ExtElement ext[6];
   guint n = 0;
   {
     std::lock_guard guard(tap.lock);
@@ -142,6 +146,12 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
       std::memcpy(ext[n].data, tap.mid.data(), tap.mid.size());
       ++n;
     }
+    if (tap.rid_id) {
+      ext[n].id = tap.rid_id;
+      ext[n].size = guint8(tap.rid.size());
+      std::memcpy(ext[n].data, tap.rid.data(), tap.rid.size());
+      ++n;
+    }
     if (tap.abs_id) ext[n++] = abs_send_time_element(tap.abs_id);
     if (tap.twcc_id) {
       ext[n].id = tap.twcc_id;  // sequence number 0 until rtpfunnel's
@@ -156,17 +166,58 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
   return buf;
 }
 
-// Whether the sender's first encoding is active (W3C: a new sender's is).
-bool first_encoding_active(GstRtcRtpSender *sender) {
+// Whether the sender's encoding for simulcast layer `rid` (the first one
+// when `rid` is empty or not found) is active (W3C: a new sender's is).
+bool encoding_active(GstRtcRtpSender *sender, const std::string &rid) {
   GstStructure *params = gst_rtc_rtp_sender_get_parameters(sender);
   gboolean active = TRUE;
   const GValue *encodings = params ? gst_structure_get_value(params, "encodings") : nullptr;
-  if (encodings && GST_VALUE_HOLDS_ARRAY(encodings) && gst_value_array_get_size(encodings) > 0) {
-    const GValue *first = gst_value_array_get_value(encodings, 0);
-    if (GST_VALUE_HOLDS_STRUCTURE(first)) gst_structure_get_boolean(gst_value_get_structure(first), "active", &active);
+  const guint n = encodings && GST_VALUE_HOLDS_ARRAY(encodings) ? gst_value_array_get_size(encodings) : 0;
+  const GstStructure *pick = nullptr;
+  for (guint i = 0; i < n; ++i) {
+    const GValue *v = gst_value_array_get_value(encodings, i);
+    if (!GST_VALUE_HOLDS_STRUCTURE(v)) continue;
+    const GstStructure *e = gst_value_get_structure(v);
+    if (!pick) pick = e;
+    if (!rid.empty() && g_strcmp0(gst_structure_get_string(e, "rid"), rid.c_str()) == 0) {
+      pick = e;
+      break;
+    }
   }
+  if (pick) gst_structure_get_boolean(pick, "active", &active);
   if (params) gst_structure_free(params);
   return active;
+}
+
+// The sender's encodings for simulcast layers `rids` (W3C sendEncodings):
+// one each, kept as they were for a layer it had already.
+void set_layer_encodings(GstRtcRtpSender *sender, const std::vector<std::string> &rids) {
+  GstStructure *old = gst_rtc_rtp_sender_get_parameters(sender);
+  const GValue *had = old ? gst_structure_get_value(old, "encodings") : nullptr;
+  GValue encodings = G_VALUE_INIT;
+  g_value_init(&encodings, GST_TYPE_ARRAY);
+  for (const auto &rid : rids) {
+    GstStructure *e = nullptr;
+    for (guint i = 0; had && GST_VALUE_HOLDS_ARRAY(had) && i < gst_value_array_get_size(had) && !e; ++i) {
+      const GValue *v = gst_value_array_get_value(had, i);
+      if (GST_VALUE_HOLDS_STRUCTURE(v) && g_strcmp0(gst_structure_get_string(gst_value_get_structure(v), "rid"),
+                                                    rid.c_str()) == 0)
+        e = gst_structure_copy(gst_value_get_structure(v));
+    }
+    if (!e) e = gst_structure_new("encoding", "rid", G_TYPE_STRING, rid.c_str(), "active", G_TYPE_BOOLEAN, TRUE, nullptr);
+    GValue v = G_VALUE_INIT;
+    g_value_init(&v, GST_TYPE_STRUCTURE);
+    g_value_take_boxed(&v, e);
+    gst_value_array_append_and_take_value(&encodings, &v);
+  }
+  GstStructure *params = old ? old : gst_structure_new_empty("parameters");
+  gst_structure_take_value(params, "encodings", &encodings);
+  GError *error = nullptr;
+  if (!gst_rtc_rtp_sender_replace_parameters(sender, params, &error)) {
+    GST_WARNING("cannot set the simulcast encodings: %s", error ? error->message : "?");
+    g_clear_error(&error);
+  }
+  gst_structure_free(params);
 }
 
 GstPadProbeReturn send_tap(GstPad *, GstPadProbeInfo *info, gpointer data) {
@@ -401,12 +452,47 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     start_media_if_ready();
     return;
   }
-  // webrtcbin's rules: a transceiver of this kind that a remote offer made
-  // and no pad sends on is taken (and now sends); otherwise a new one.
+  std::string rid;
+  {
+    gchar *value = nullptr;
+    g_object_get(sp->ghost, "rid", &value, nullptr);
+    rid = value ? value : "";
+    g_free(value);
+  }
+  if (!rid.empty()) {
+    // RFC 8851: rid-id = 1*(alpha-numeric / "-" / "_"); 16 bytes fit a
+    // one-byte header extension element.
+    const bool valid = rid.size() <= 16 && std::all_of(rid.begin(), rid.end(), [](char c) {
+      return g_ascii_isalnum(c) || c == '-' || c == '_';
+    });
+    if (!valid) {
+      refuse(GST_RTC_ERROR_TYPE, std::string(GST_PAD_NAME(sp->ghost)) + ": rid \"" + rid +
+                                     "\" is not a RID (1 to 16 letters, digits, '-' or '_')");
+      return;
+    }
+    if (kind != "video") {
+      refuse(GST_RTC_ERROR_NOT_SUPPORTED,
+             std::string(GST_PAD_NAME(sp->ghost)) + ": simulcast layers (rid) are for video, not " + kind);
+      return;
+    }
+  }
+  sp->rid = rid;
   auto &ts = session_.transceivers();
   std::optional<size_t> index;
+  bool joined = false;
   {
     std::lock_guard<std::mutex> guard(lock_);
+    // A simulcast layer joins the layers gathering on a transceiver of its
+    // kind that was never answered and has no layer of that name yet.
+    for (size_t i = ts.size(); !rid.empty() && i-- > 0 && !index;) {
+      const auto &t = ts[i];
+      if (t.kind != kind || t.stopped || t.stopping || t.current_direction || t.send_rids.empty()) continue;
+      if (std::find(t.send_rids.begin(), t.send_rids.end(), rid) != t.send_rids.end()) continue;
+      index = i;
+      joined = true;
+    }
+    // webrtcbin's rules: a transceiver of this kind that a remote offer made
+    // and no pad sends on is taken (and now sends); otherwise a new one.
     for (size_t i = 0; i < ts.size() && !index; ++i) {
       if (ts[i].kind != kind || ts[i].stopped || ts[i].stopping || !ts[i].created_by_remote) continue;
       const bool taken = std::any_of(sink_pads_.begin(), sink_pads_.end(),
@@ -414,8 +500,11 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
       if (!taken) index = i;
     }
   }
-  if (index) {
+  if (joined) {
+    ts[*index].send_rids.push_back(rid);
+  } else if (index) {
     auto &t = ts[*index];
+    if (!rid.empty()) t.send_rids = {rid};
     if (t.direction == jsep::Direction::RecvOnly) t.direction = jsep::Direction::SendRecv;
     if (t.direction == jsep::Direction::Inactive) t.direction = jsep::Direction::SendOnly;
     if (has_ssrc) t.send_ssrcs = with_rtx_ssrc(kind, ssrc);
@@ -429,6 +518,7 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     t.codecs = codecs;
     t.has_codec_preferences = true;
     if (has_ssrc) t.send_ssrcs = with_rtx_ssrc(kind, ssrc);
+    if (!rid.empty()) t.send_rids = {rid};
     t.cname = "gst-rtc-" + random_token();
     t.stream_id = local_stream_id(*sp);
     t.track_id = "gst-rtc-" + random_token();
@@ -442,6 +532,12 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     sp->transceiver = index;
     if (*index < transceivers_.size()) obj = GST_RTC_RTP_TRANSCEIVER(gst_object_ref(transceivers_[*index]));
   }
+  if (obj && !rid.empty()) {
+    if (GstRtcRtpSender *sender = gst_rtc_rtp_transceiver_get_sender(obj)) {
+      set_layer_encodings(sender, session_.transceivers()[*index].send_rids);
+      gst_object_unref(sender);
+    }
+  }
   if (obj) {
     gst_rtc_rtp_transceiver_set_direction(obj,
                                           session_.transceivers()[*index].direction == jsep::Direction::SendOnly
@@ -451,8 +547,8 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(sp->ghost), obj);
     gst_object_unref(obj);
   }
-  GST_INFO_OBJECT(bin_, "%s: %s %s/%u on transceiver %zu", GST_PAD_NAME(sp->ghost), kind.c_str(), sp->codec.c_str(),
-                  sp->clock_rate, *index);
+  GST_INFO_OBJECT(bin_, "%s: %s %s/%u on transceiver %zu%s%s", GST_PAD_NAME(sp->ghost), kind.c_str(),
+                  sp->codec.c_str(), sp->clock_rate, *index, rid.empty() ? "" : ", simulcast layer ", rid.c_str());
   update_negotiation_needed();
   start_media_if_ready();
 }
@@ -598,19 +694,20 @@ void PeerConnection::start_media_if_ready() {
       if (other.transceiver < ts.size() && ts[other.transceiver].send_ssrcs.size() == 2)
         ssrc_to_rtx[ts[other.transceiver].send_ssrcs[0]] = ts[other.transceiver].send_ssrcs[1];
     }
-    media->set_rtx(pt_to_rtx, ssrc_to_rtx, remote_ssrc_to_rtx);
     // Received packets name their m-line with the MID extension (BUNDLE:
-    // one id per URI on all the transport's m-lines, RFC 8843 9.2).
-    // Simulcast layers name themselves with the RID extension (RFC 8852).
-    guint8 recv_mid = 0, recv_rid = 0;
+    // one id per URI on all the transport's m-lines, RFC 8843 9.2);
+    // simulcast layers name themselves with the RID extension (RFC 8852).
+    guint8 recv_mid = 0, recv_rid = 0, repaired_rid = 0;
     for (const auto &other : media_plans_) {
       if (other.stopped || other.transport_mid != mp.transport_mid) continue;
       for (const auto &e : other.extensions) {
         if (e.id <= 0 || e.id >= 15) continue;
         if (e.uri == kMidExtUri) recv_mid = guint8(e.id);
-        if (e.uri == jsep::kRidExtensionUri) recv_rid = guint8(e.id);
+        if (e.uri == kRidExtUri) recv_rid = guint8(e.id);
+        if (e.uri == kRepairedRidExtUri) repaired_rid = guint8(e.id);
       }
     }
+    media->set_rtx(pt_to_rtx, ssrc_to_rtx, remote_ssrc_to_rtx, recv_rid, repaired_rid);
     media->set_recv_ids(recv_mid, recv_rid);
     if (!sends(mp.direction)) continue;
     std::vector<std::shared_ptr<SinkPad>> pads;
@@ -625,6 +722,12 @@ void PeerConnection::start_media_if_ready() {
 }
 
 void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, MediaStream &media) {
+  if (!sp.rid.empty() && std::find(mp.send_rids.begin(), mp.send_rids.end(), sp.rid) == mp.send_rids.end()) {
+    // W3C: the answer dropped the encoding. Held: its source waits.
+    GST_INFO_OBJECT(bin_, "%s: simulcast layer %s not taken by the remote: not sent", GST_PAD_NAME(sp.ghost),
+                    sp.rid.c_str());
+    return;
+  }
   int pt = -1;
   for (const auto &c : mp.codecs) {
     if (g_ascii_strcasecmp(c.name.c_str(), sp.codec.c_str()) == 0 && c.clock_rate == sp.clock_rate) {
@@ -670,7 +773,7 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
   }
   sp.tap.dtmf.configure(dtmf, pt, dtmf ? te_pt : -1, sp.clock_rate);
   if (dtmf) gst_object_unref(dtmf);
-  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0, level_id = 0;
+  guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0, level_id = 0, rid_id = 0;
   for (const auto &e : mp.extensions) {
     if (e.id <= 0 || e.id >= 15) continue;  // one-byte form only
     if (e.uri == kMidExtUri) mid_id = guint8(e.id);
@@ -678,8 +781,9 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
     if (e.uri == kTwccExtUri) twcc_id = guint8(e.id);
     if (e.uri == kVideoOrientationExtUri) cvo_id = guint8(e.id);
     if (e.uri == kAudioLevelExtUri) level_id = guint8(e.id);
+    if (e.uri == kRidExtUri) rid_id = guint8(e.id);
   }
-  sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id, cvo_id, level_id);
+  sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id, cvo_id, level_id, rid_id, sp.rid);
   // Linked above: the pad's sticky caps reach the funnel through the probe
   // with the data the hold releases.
   sp.send_probe = gst_pad_add_probe(
@@ -704,7 +808,7 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
 void PeerConnection::watch_sender(SinkPad &sp, GstRtcRtpSender *sender) {
   sp.unwatch_sender();
   sp.sender = GST_RTC_RTP_SENDER(gst_object_ref(sender));
-  sp.tap.active = first_encoding_active(sender);
+  sp.tap.active = encoding_active(sender, sp.rid);
   struct Watch {
     std::weak_ptr<SinkPad> pad;
   };
@@ -713,7 +817,7 @@ void PeerConnection::watch_sender(SinkPad &sp, GstRtcRtpSender *sender) {
       G_CALLBACK(+[](GstRtcRtpSender *sender, GParamSpec *, gpointer data) {
         auto pad = static_cast<Watch *>(data)->pad.lock();
         if (!pad) return;
-        const bool active = first_encoding_active(sender);
+        const bool active = encoding_active(sender, pad->rid);
         const bool resumed = active && !pad->tap.active.exchange(active);
         if (!active) pad->tap.active = false;
         GST_INFO("%s: sender %s", GST_PAD_NAME(pad->ghost), active ? "active" : "inactive: nothing sent");

@@ -305,7 +305,8 @@ GstElement *MediaStream::on_request_jitterbuffer(GstElement *, guint, gpointer d
 }
 
 void MediaStream::set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
-                          const std::map<guint32, guint32> &remote_ssrc_to_rtx) {
+                          const std::map<guint32, guint32> &remote_ssrc_to_rtx, guint8 rid_id,
+                          guint8 repaired_rid_id) {
   GstStructure *pts = gst_structure_new_empty("application/x-rtp-pt-map");
   for (const auto &[pt, rtx] : pt_to_rtx) gst_structure_set(pts, std::to_string(pt).c_str(), G_TYPE_UINT, rtx, nullptr);
   GstStructure *remote = gst_structure_new_empty("application/x-rtp-ssrc-map");
@@ -313,7 +314,7 @@ void MediaStream::set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::ma
     gst_structure_set(remote, std::to_string(ssrc).c_str(), G_TYPE_UINT, rtx, nullptr);
   {
     std::lock_guard lock(lock_);
-    if (rtx_send_) rtx_send_configure(rtx_send_, pt_to_rtx, ssrc_to_rtx);
+    if (rtx_send_) rtx_send_configure(rtx_send_, pt_to_rtx, ssrc_to_rtx, rid_id, repaired_rid_id);
     if (rtx_receive_) {
       g_object_set(rtx_receive_, "payload-type-map", pts, nullptr);
       if (!remote_ssrc_to_rtx.empty()) g_object_set(rtx_receive_, "ssrc-map", remote, nullptr);

@@ -52,8 +52,10 @@ class MediaStream {
   // directions use the negotiated map), and our SSRC -> its rtx SSRC.
   // `remote_ssrc_to_rtx`: the peer's pairs (a=ssrc-group:FID), so that its
   // first retransmission is recognised as one.
+  // `rid_id`, `repaired_rid_id`: the RID extension ids (0: none), so that
+  // a simulcast layer's retransmissions name it as repaired-RID.
   void set_rtx(const std::map<guint, guint> &pt_to_rtx, const std::map<guint32, guint32> &ssrc_to_rtx,
-               const std::map<guint32, guint32> &remote_ssrc_to_rtx);
+               const std::map<guint32, guint32> &remote_ssrc_to_rtx, guint8 rid_id = 0, guint8 repaired_rid_id = 0);
   // The MID and RID header extension ids negotiated on the transport (0:
   // none), read from received packets: the MID for RFC 8843
   // demultiplexing, the RID (RFC 8852) naming a simulcast layer, taken from

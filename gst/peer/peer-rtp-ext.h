@@ -26,6 +26,10 @@ inline constexpr const char *kTwccExtUri = "http://www.ietf.org/id/draft-holmer-
 inline constexpr const char *kVideoOrientationExtUri = "urn:3gpp:video-orientation";
 // Client-to-mixer audio level (RFC 6464): one byte, V bit (voice) then the
 // level in -dBov (0..127).
+// RFC 8852 RtpStreamId / RepairedRtpStreamId: a simulcast layer's name,
+// on its packets and on their retransmissions.
+inline constexpr const char *kRidExtUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+inline constexpr const char *kRepairedRidExtUri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 inline constexpr const char *kAudioLevelExtUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
 // One one-byte element: id 1..14, 1..16 bytes.

@@ -6,6 +6,7 @@
 #include <gst/rtp/rtp.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -43,6 +44,7 @@ std::unique_ptr<Stream> new_stream(guint32 ssrc) {
 struct Private {
   std::mutex lock;  // everything below
   std::map<guint, guint> pt_to_rtx;
+  guint8 rid_id = 0, repaired_rid_id = 0;
   std::unordered_map<guint32, std::unique_ptr<Stream>> streams;  // by media SSRC
   guint64 sent = 0, misses = 0;
   // Held while pushing: data and retransmissions come from two threads.
@@ -135,7 +137,31 @@ gboolean sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
 // The RFC 4588 packet repairing `orig` (seq `h.seq`): its header (CSRCs,
 // extensions) with the rtx payload type, SSRC and sequence number, then the
 // original sequence number and payload (padding dropped).
-GstBuffer *rtx_packet(GstBuffer *orig, const Header &h, guint8 rtx_pt, guint32 rtx_ssrc, guint16 rtx_seq) {
+// In a one-byte header extension block (RFC 8285 4.2), the element `id`
+// becomes `new_id` (same length), or padding when `new_id` is 0.
+void rename_extension(guint8 *block, gsize len, guint8 id, guint8 new_id) {
+  gsize i = 0;
+  while (i < len) {
+    if (block[i] == 0) {  // padding
+      ++i;
+      continue;
+    }
+    const guint8 el = block[i] >> 4;
+    const gsize size = gsize(block[i] & 0x0f) + 1;
+    if (el == 15 || i + 1 + size > len) return;
+    if (el == id) {
+      if (new_id)
+        block[i] = guint8((new_id << 4) | (block[i] & 0x0f));
+      else
+        std::memset(block + i, 0, 1 + size);
+      return;
+    }
+    i += 1 + size;
+  }
+}
+
+GstBuffer *rtx_packet(GstBuffer *orig, const Header &h, guint8 rtx_pt, guint32 rtx_ssrc, guint16 rtx_seq,
+                      guint8 rid_id, guint8 repaired_rid_id) {
   GstMapInfo in;
   if (!gst_buffer_map(orig, &in, GST_MAP_READ)) return nullptr;
   gsize header = 12 + 4 * gsize(in.data[0] & 0x0f);
@@ -160,6 +186,9 @@ GstBuffer *rtx_packet(GstBuffer *orig, const Header &h, guint8 rtx_pt, guint32 r
   GST_WRITE_UINT32_BE(o.data + 8, rtx_ssrc);
   GST_WRITE_UINT16_BE(o.data + header, h.seq);
   memcpy(o.data + header + 2, in.data + header, end - header);
+  const gsize fixed = 12 + 4 * gsize(o.data[0] & 0x0f);
+  if (rid_id && (o.data[0] & 0x10) && header >= fixed + 4 && GST_READ_UINT16_BE(o.data + fixed) == 0xBEDE)
+    rename_extension(o.data + fixed + 4, header - fixed - 4, rid_id, repaired_rid_id);
   gst_buffer_unmap(out, &o);
   gst_buffer_unmap(orig, &in);
   gst_buffer_copy_into(out, orig, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, -1);
@@ -183,7 +212,8 @@ bool retransmit(GstRtcPeerRtxSend *self, const GstStructure *s) {
     Header h;
     if (orig && st.seqs[seq % kHistory] == seq && read_header(orig, &h)) {
       auto pt = p->pt_to_rtx.find(h.pt);
-      if (pt != p->pt_to_rtx.end()) out = rtx_packet(orig, h, guint8(pt->second), st.rtx_ssrc, st.rtx_seq);
+      if (pt != p->pt_to_rtx.end())
+        out = rtx_packet(orig, h, guint8(pt->second), st.rtx_ssrc, st.rtx_seq, p->rid_id, p->repaired_rid_id);
     }
     if (out) {
       ++st.rtx_seq;
@@ -257,10 +287,12 @@ namespace gst_rtc::peer {
 GstElement *rtx_send_new() { return GST_ELEMENT(g_object_new(GST_RTC_TYPE_PEER_RTX_SEND, nullptr)); }
 
 void rtx_send_configure(GstElement *rtx, const std::map<guint, guint> &pt_to_rtx,
-                        const std::map<guint32, guint32> &ssrc_to_rtx) {
+                        const std::map<guint32, guint32> &ssrc_to_rtx, guint8 rid_id, guint8 repaired_rid_id) {
   Private *p = GST_RTC_PEER_RTX_SEND(rtx)->priv;
   std::lock_guard lock(p->lock);
   p->pt_to_rtx = pt_to_rtx;
+  p->rid_id = rid_id;
+  p->repaired_rid_id = repaired_rid_id;
   for (const auto &[ssrc, rtx_ssrc] : ssrc_to_rtx) {
     auto &s = p->streams[ssrc];
     if (!s) s = new_stream(ssrc);

@@ -31,9 +31,13 @@ namespace gst_rtc::peer {
 // A new sender with always pads "sink" and "src".
 GstElement *rtx_send_new();
 // Payload type -> its rtx payload type; media SSRC -> its rtx SSRC. Any
-// thread; packets of streams not in both maps are not kept.
+// thread; packets of streams not in both maps are not kept. `rid_id`,
+// `repaired_rid_id`: the one-byte ids of the RID and repaired-RID header
+// extensions (0: not negotiated): a simulcast layer's retransmissions carry
+// its RID as repaired-RID (RFC 8852 3.2), or none.
 void rtx_send_configure(GstElement *rtx, const std::map<guint, guint> &pt_to_rtx,
-                        const std::map<guint32, guint32> &ssrc_to_rtx);
+                        const std::map<guint32, guint32> &ssrc_to_rtx, guint8 rid_id = 0,
+                        guint8 repaired_rid_id = 0);
 // Requests answered with a retransmission so far, and requests for packets
 // no longer (or never) kept.
 guint64 rtx_send_packets(GstElement *rtx);

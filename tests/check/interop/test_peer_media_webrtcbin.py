@@ -32,13 +32,14 @@ class WithWebrtcbin(Media):
     test_replace_track_by_relinking_the_pad = None
     test_only_media_with_rtx_asks_for_retransmissions = None
     # rtcpeerbin's sender parameters, receiver-side PLI from its jitter
-    # buffer (reaching into it to lose packets), pad msid grouping, CVO and
-    # audio level.
+    # buffer (reaching into it to lose packets), pad msid grouping, CVO,
+    # audio level and simulcast layers.
     test_inactive_sender_sends_nothing = None
     test_lost_video_asks_for_a_key_frame = None
     test_tracks_grouped_in_media_streams = None
     test_video_orientation_reaches_the_far_side = None
     test_audio_level_reaches_the_far_side = None
+    test_simulcast_layers_sent_and_received = None
 
 
 @unittest.skipUnless(have_element('webrtcbin'), 'needs webrtcbin (gstreamer1.0-plugins-bad)')

@@ -739,6 +739,65 @@ class Media(PeerTestCase):
                    what=f'silence on the far pad ({levels[-3:]})')
         self.assertEqual(pr.bus_errors, [])
 
+    def test_simulcast_layers_sent_and_received(self):
+        """Two encoders at two sizes linked to sink pads with `rid` l and h:
+        one transceiver sends both as simulcast (a=simulcast:send l;h, each
+        layer on its own SSRC named by its RID); the far bin answers recv
+        l;h and gives each layer a src pad named by its rid, decoded at its
+        own size."""
+        self.rtcpeerbin_only('simulcast layers on rtcpeerbin sink pads')
+        pr = self.pair(**self.PAIR)
+        decoded = {}  # rid -> (frames, (width, height))
+        lock = threading.Lock()
+
+        def on_pad(_el, pad):
+            if pad.get_direction() != Gst.PadDirection.SRC:
+                return
+            rid = pad.get_property('rid')
+            dec = Gst.parse_bin_from_description('queue ! rtpvp8depay ! vp8dec ! fakesink name=sink', True)
+
+            def frame(sink_pad, info):
+                st = sink_pad.get_current_caps().get_structure(0)
+                with lock:
+                    n, _ = decoded.get(rid, (0, None))
+                    decoded[rid] = (n + 1, (st.get_value('width'), st.get_value('height')))
+                return Gst.PadProbeReturn.OK
+            dec.get_by_name('sink').get_static_pad('sink').add_probe(Gst.PadProbeType.BUFFER, frame)
+            pr.pipeline.add(dec)
+            dec.sync_state_with_parent()
+            pad.link(dec.get_static_pad('sink'))
+
+        pr.b.el.connect('pad-added', on_pad)
+        transceivers = set()
+        for rid, (w, h) in (('l', (160, 120)), ('h', (320, 240))):
+            src = Gst.parse_bin_from_description(
+                f'videotestsrc is-live=true ! video/x-raw,width={w},height={h},framerate=30/1 ! '
+                'vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96', True)
+            pr.pipeline.add(src)
+            sink = pr.a.el.request_pad_simple('sink_%u')
+            sink.set_property('rid', rid)
+            self.assertEqual(src.get_static_pad('src').link(sink), Gst.PadLinkReturn.OK)
+            src.sync_state_with_parent()
+            transceivers.add(self.transceiver_of(sink))
+        self.assertEqual(len(transceivers), 1, 'the layers share one transceiver')
+        params = transceivers.pop().get_property('sender').get_property('parameters').to_string()
+        self.assertEqual(re.findall(r'rid\W+string\W+(\w+)', params), ['l', 'h'], params)
+        offer, answer = pr.negotiate('a')
+        self.assertRegex(offer, r'a=simulcast:send l;h\r?\n')
+        self.assertNotRegex(offer.split('m=video')[1], r'a=ssrc:')
+        self.assertRegex(answer, r'a=simulcast:recv l;h\r?\n')
+        pr.wait_connected()
+
+        def both():
+            with lock:
+                return all(decoded.get(r, (0, None))[0] >= 15 for r in ('l', 'h'))
+        try:
+            wait_until(both, what='15 decoded frames of each layer')
+        except AssertionError:
+            self.fail(f'layers decoded: {decoded}')
+        self.assertEqual(decoded['l'][1], (160, 120))
+        self.assertEqual(decoded['h'][1], (320, 240))
+        self.assertEqual(pr.bus_errors, [])
 
 def gi_audio():
     global GstAudio

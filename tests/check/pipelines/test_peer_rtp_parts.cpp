@@ -463,6 +463,45 @@ GST_START_TEST(test_rtx_for_unsignalled_ssrc) {
 }
 GST_END_TEST;
 
+GST_START_TEST(test_rtx_of_simulcast_layer_names_it_repaired) {
+  // A layer's packet carries MID (id 1) and RID "hi" (id 10); its
+  // retransmission carries the RID as repaired-RID (id 11), or, with no
+  // repaired-RID negotiated, no RID at all (RFC 8852 3.2).
+  for (guint8 repaired : {guint8(11), guint8(0)}) {
+    GstHarness *h = rtx_harness();
+    gst_rtc::peer::rtx_send_configure(h->element, {{96, 97}}, {{0x1234, 0x5678}}, 10, repaired);
+    GstBuffer *orig = packet(50, 0, kBase);
+    {
+      GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+      gst_rtp_buffer_map(orig, GST_MAP_WRITE, &rtp);
+      gst_rtp_buffer_set_ssrc(&rtp, 0x1234);
+      guint8 mid = 'v';
+      gst_rtp_buffer_add_extension_onebyte_header(&rtp, 1, &mid, 1);
+      gst_rtp_buffer_add_extension_onebyte_header(&rtp, 10, "hi", 2);
+      gst_rtp_buffer_unmap(&rtp);
+    }
+    gst_harness_push(h, orig);
+    gst_buffer_unref(gst_harness_pull(h));
+    fail_unless(gst_harness_push_upstream_event(h, rtx_request(50, 0x1234)));
+    GstBuffer *rtx = gst_harness_pull(h);
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    fail_unless(gst_rtp_buffer_map(rtx, GST_MAP_READ, &rtp));
+    gpointer data = nullptr;
+    guint size = 0;
+    fail_unless(gst_rtp_buffer_get_extension_onebyte_header(&rtp, 1, 0, &data, &size), "the MID stays");
+    fail_if(gst_rtp_buffer_get_extension_onebyte_header(&rtp, 10, 0, &data, &size), "no RID on a repair");
+    if (repaired) {
+      fail_unless(gst_rtp_buffer_get_extension_onebyte_header(&rtp, repaired, 0, &data, &size));
+      fail_unless(size == 2 && memcmp(data, "hi", 2) == 0);
+    }
+    fail_unless_equals_int(GST_READ_UINT16_BE(gst_rtp_buffer_get_payload(&rtp)), 50);
+    gst_rtp_buffer_unmap(&rtp);
+    gst_buffer_unref(rtx);
+    gst_harness_teardown(h);
+  }
+}
+GST_END_TEST;
+
 static Suite *peer_rtp_parts_suite(void) {
   GST_DEBUG_CATEGORY_INIT(gst_rtc_peer_bin_debug, "rtcpeerbin", 0, "rtcpeerbin (test)");
   Suite *s = suite_create("rtcpeerbin-rtp-parts");
@@ -486,6 +525,7 @@ static Suite *peer_rtp_parts_suite(void) {
   tcase_add_test(rtx, test_rtx_packet_per_rfc4588);
   tcase_add_test(rtx, test_rtx_request_for_unkept_packet);
   tcase_add_test(rtx, test_rtx_for_unsignalled_ssrc);
+  tcase_add_test(rtx, test_rtx_of_simulcast_layer_names_it_repaired);
   return s;
 }
 
