@@ -78,6 +78,7 @@ struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
   std::optional<size_t> transceiver;
   std::string codec;  // encoding-name from the caps
   std::string rid;    // the simulcast layer it sends (its `rid`), or empty
+  guint32 ssrc = 0;   // from its caps (rtcpay's for encoded media), 0: none
   guint clock_rate = 0;
   int caps_pt = -1;
   SendTap tap;
@@ -477,6 +478,7 @@ void PeerConnection::sink_caps(const std::shared_ptr<SinkPad> &sp, GstCaps *caps
     }
   }
   sp->rid = rid;
+  if (has_ssrc) sp->ssrc = ssrc;
   auto &ts = session_.transceivers();
   std::optional<size_t> index;
   bool joined = false;
@@ -864,6 +866,13 @@ void PeerConnection::watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id) {
         return GST_PAD_PROBE_OK;
       },
       new Watch{cvo_id}, [](gpointer data) { delete static_cast<Watch *>(data); });
+}
+
+std::pair<std::string, guint32> PeerConnection::sink_pad_layer(GstPad *ghost) {
+  std::lock_guard<std::mutex> guard(lock_);
+  for (const auto &sp : sink_pads_)
+    if (sp->ghost == ghost && !sp->rid.empty()) return {sp->rid, sp->ssrc};
+  return {};
 }
 
 // Audio level (RFC 6464) in received packets: each packet leaves with a

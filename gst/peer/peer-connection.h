@@ -166,6 +166,8 @@ class PeerConnection {
   std::string local_stream_id(const SinkPad &pad);
   static void watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id);
   void watch_audio_level(GstPad *rtpbin_pad, guint8 id, guint32 ssrc);
+  // The simulcast layer (rid, SSRC) a sink pad sends; ("", 0) for others.
+  std::pair<std::string, guint32> sink_pad_layer(GstPad *ghost);
   // The transport `mid` goes away: its RTP session too; pads that sent into
   // it link again with the next plan (to the transport bundling them).
   void drop_media(const std::string &mid);

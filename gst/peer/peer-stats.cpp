@@ -525,7 +525,9 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     // The pad's SSRC is signalled (a=ssrc, from its caps); its payload type
     // is the negotiated one of its caps' codec (as link_sink_pad picks it).
     CapsPtr caps(gst_pad_get_current_caps(pad.get()));
-    guint32 ssrc = t.send_ssrcs.empty() ? 0 : t.send_ssrcs[0];
+    // A simulcast layer's pad: its own SSRC, named by its RID.
+    auto [rid, layer_ssrc] = sink_pad_layer(pad.get());
+    guint32 ssrc = !rid.empty() ? layer_ssrc : t.send_ssrcs.empty() ? 0 : t.send_ssrcs[0];
     if (!ssrc && caps && gst_caps_get_size(caps.get()) > 0)
       gst_structure_get_uint(gst_caps_get_structure(caps.get(), 0), "ssrc", &ssrc);
     auto session = sessions.find(mp->transport_mid);
@@ -548,7 +550,8 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     // the stream's totals too. Their payload starts with the 2-byte
     // original sequence number.
     const bool rtx =
-        t.send_ssrcs.size() == 2 && std::any_of(mp->codecs.begin(), mp->codecs.end(), [](const auto &c) {
+        t.send_ssrcs.size() == 2 && ssrc == t.send_ssrcs[0] &&
+        std::any_of(mp->codecs.begin(), mp->codecs.end(), [](const auto &c) {
           return g_ascii_strcasecmp(c.name.c_str(), "rtx") == 0;
         });
     if (rtx) {
@@ -570,6 +573,7 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     if (t.kind == "video")
       gst_structure_set(o, "pli-count", G_TYPE_UINT, get_uint(s, "recv-pli-count"), "fir-count", G_TYPE_UINT,
                         get_uint(s, "recv-fir-count"), nullptr);
+    if (!rid.empty()) gst_structure_set(o, "rid", G_TYPE_STRING, rid.c_str(), nullptr);
     if (!cid.empty()) gst_structure_set(o, "codec-id", G_TYPE_STRING, cid.c_str(), nullptr);
     if (const auto rb = session->second.report_on(ssrc)) {
       const std::string rid = "RIN" + std::to_string(ssrc);

@@ -797,6 +797,12 @@ class Media(PeerTestCase):
             self.fail(f'layers decoded: {decoded}')
         self.assertEqual(decoded['l'][1], (160, 120))
         self.assertEqual(decoded['h'][1], (320, 240))
+        # W3C: an outbound-rtp per layer, with its rid.
+        out = [s for s in pr.a.stats().values() if stat_type(s) == 'outbound-rtp']
+        layers = {s.get_string('rid'): (s.get_uint('ssrc')[1], s.get_uint64('packets-sent')[1]) for s in out}
+        self.assertEqual(sorted(layers), ['h', 'l'], [s.to_string() for s in out])
+        self.assertNotEqual(layers['l'][0], layers['h'][0])
+        self.assertTrue(all(packets > 0 for _, packets in layers.values()), layers)
         self.assertEqual(pr.bus_errors, [])
 
 def gi_audio():
