@@ -267,6 +267,17 @@ const app = (() => {
       pc.addTransceiver(track, {direction: 'sendonly', streams: [stream], sendEncodings});
       return sendEncodings;
     },
+    // RTCRtpReceiver.getSynchronizationSources() of the receivers of `kind`:
+    // the audio level there is the sender's RFC 6464 header extension.
+    syncSources(kind) {
+      const out = [];
+      for (const r of pc.getReceivers()) {
+        if (r.track && r.track.kind === kind)
+          for (const s of r.getSynchronizationSources())
+            out.push({source: s.source, audioLevel: s.audioLevel, voiceActivityFlag: s.voiceActivityFlag});
+      }
+      return out;
+    },
     // What this Chromium can receive: RTCRtpReceiver.getCapabilities().
     receiveCodecs(kind) {
       const caps = RTCRtpReceiver.getCapabilities(kind);

@@ -31,6 +31,10 @@ import browser_harness  # noqa: E402
 from browser_harness import (SLOW, TIMEOUT, BrowserTestCase, Chromium, Gst, Ours, Page,  # noqa: E402
                              find_chromium, main, wait_until)
 from peer_harness import have_element  # noqa: E402
+
+import gi  # noqa: E402
+gi.require_version('GstAudio', '1.0')
+from gi.repository import GstAudio  # noqa: E402
 from sdp_interop import only_loopback  # noqa: E402
 
 NEEDED = ('videotestsrc', 'vp8enc', 'audiotestsrc', 'opusenc', 'decodebin', 'vp8dec', 'opusdec',
@@ -76,6 +80,7 @@ class Decoder:
         self.audio_ns = 0     # decoded audio duration
         self.sizes = set()    # (width, height) of decoded video
         self.unlinked = []    # decodebin outputs we could not use
+        self.levels = []      # (RFC 6464 level, voice) of received audio packets
         self.handler = ours.peer.el.connect('pad-added', self._on_pad)
 
     def _on_pad(self, el, pad):
@@ -85,6 +90,8 @@ class Decoder:
         s = caps.get_structure(0)
         with self.lock:
             self.pads.append((pad.get_name(), s.get_string('media'), (s.get_string('encoding-name') or '').upper()))
+        if s.get_string('media') == 'audio':
+            pad.add_probe(Gst.PadProbeType.BUFFER, self._audio_level)
         dec = Gst.ElementFactory.make('decodebin', None)
         dec.connect('pad-added', self._on_decoded)
         pipeline = self.ours.pipeline
@@ -93,6 +100,13 @@ class Decoder:
         if pad.link(dec.get_static_pad('sink')) != Gst.PadLinkReturn.OK:
             with self.lock:
                 self.unlinked.append(f'{pad.get_name()} -> decodebin')
+
+    def _audio_level(self, _pad, info):
+        meta = GstAudio.buffer_get_audio_level_meta(info.get_buffer())
+        if meta:
+            with self.lock:
+                self.levels.append((meta.level, meta.voice_activity))
+        return Gst.PadProbeReturn.OK
 
     def _on_decoded(self, dec, pad):
         caps = pad.get_current_caps() or pad.query_caps(None)
@@ -403,6 +417,17 @@ class ChromiumMedia(BrowserTestCase):
         # Opus frames are 10-60 ms (Chromium: 20 ms): 50 buffers are 0.5 s
         # or more of decoded sound.
         self.assertGreaterEqual(self.decoder.audio_ns, 0.5 * Gst.SECOND, self.decoder.summary())
+        # Chromium sends its microphone's level (RFC 6464): the src pad's
+        # packets carry it as GstAudioLevelMeta, its fake device's beeps
+        # louder than silence.
+        def heard():
+            with self.decoder.lock:
+                return len(self.decoder.levels) > 25 and any(lv < 127 for lv, _ in self.decoder.levels)
+        try:
+            wait_until(heard, TIMEOUT, 'audio packets with a level above silence', interval=0.05)
+        except AssertionError:
+            with self.decoder.lock:
+                self.fail(f'levels of received audio: {self.decoder.levels[:30]} ({len(self.decoder.levels)})')
 
     def test_simulcast_from_browser_camera(self):
         """The page sends its camera as simulcast (sendEncodings with rids
@@ -467,6 +492,23 @@ class ChromiumMedia(BrowserTestCase):
         s = self.wait_page_decodes('audio', n=50, after=s['totalSamplesReceived'] // 480)
         self.assertGreater(s.get('audioLevel', 0), 0.5, s)
         self.assertLess(s.get('concealedSamples', 0), s['totalSamplesReceived'] // 4, s)
+
+    def test_audio_level_to_browser(self):
+        """rtcaudiolevel's measure reaches the browser in the RFC 6464
+        extension: RTCRtpReceiver.getSynchronizationSources() reports it
+        (a sine at half scale: -9 dBov, audioLevel 10^(-9/20) = 0.35)."""
+        self.open()
+        self.add_source('audiotestsrc is-live=true wave=sine volume=0.5 ! audio/x-raw,rate=48000,channels=2 ! '
+                        'rtcaudiolevel ! opusenc')
+        self.ours.offer()
+        self.wait_connected()
+        self.wait_page_decodes('audio', n=50)
+
+        def level():
+            srcs = self.page.call('syncSources', 'audio')
+            return srcs if srcs and srcs[0].get('audioLevel') is not None else None
+        srcs = wait_until(level, TIMEOUT, 'an audio level in getSynchronizationSources()', interval=0.1)
+        self.assertAlmostEqual(srcs[0]['audioLevel'], 10 ** (-9 / 20), delta=0.03, msg=srcs)
 
     # --- 5. renegotiation adding video -------------------------------------------
     def audio_call(self):
