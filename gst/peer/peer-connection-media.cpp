@@ -44,6 +44,9 @@ struct SendTap {
   // (RFC 6464): written into packets that carry a GstAudioLevelMeta
   // (rtcaudiolevel before the encoder; encoders and payloaders keep it).
   // A simulcast layer's packets carry its RID (RFC 8852).
+  // Video frames sent (W3C framesSent): packets with the marker.
+  std::atomic<bool> video{false};
+  std::atomic<guint64> frames{0};
   std::mutex lock;
   guint8 mid_id = 0, abs_id = 0, twcc_id = 0, cvo_id = 0, level_id = 0, rid_id = 0;
   std::string mid, rid;
@@ -124,6 +127,9 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
   buf = tap.dtmf.process(buf);
   ExtElement ext[6];
   guint n = 0;
+  guint8 head[2];
+  const bool marker = gst_buffer_extract(buf, 0, head, 2) == 2 && (head[1] & 0x80);
+  if (marker && tap.video.load(std::memory_order_relaxed)) tap.frames.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard guard(tap.lock);
     if (tap.level_id)
@@ -134,8 +140,7 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
         ++n;
       }
     const int cvo = tap.cvo.load(std::memory_order_relaxed);
-    guint8 head[2];
-    if (tap.cvo_id && cvo >= 0 && gst_buffer_extract(buf, 0, head, 2) == 2 && (head[1] & 0x80)) {
+    if (tap.cvo_id && cvo >= 0 && marker) {
       ext[n].id = tap.cvo_id;
       ext[n].size = 1;
       ext[n].data[0] = guint8(cvo);
@@ -786,6 +791,8 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
     if (e.uri == kRidExtUri) rid_id = guint8(e.id);
   }
   sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id, cvo_id, level_id, rid_id, sp.rid);
+  sp.tap.video = mp.transceiver < session_.transceivers().size() &&
+                 session_.transceivers()[mp.transceiver].kind == "video";
   // Linked above: the pad's sticky caps reach the funnel through the probe
   // with the data the hold releases.
   sp.send_probe = gst_pad_add_probe(
@@ -868,32 +875,36 @@ void PeerConnection::watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id) {
       new Watch{cvo_id}, [](gpointer data) { delete static_cast<Watch *>(data); });
 }
 
-std::pair<std::string, guint32> PeerConnection::sink_pad_layer(GstPad *ghost) {
+PeerConnection::SinkPadStats PeerConnection::sink_pad_stats(GstPad *ghost) {
   std::lock_guard<std::mutex> guard(lock_);
   for (const auto &sp : sink_pads_)
-    if (sp->ghost == ghost && !sp->rid.empty()) return {sp->rid, sp->ssrc};
+    if (sp->ghost == ghost) return {sp->rid, sp->rid.empty() ? 0 : sp->ssrc, sp->tap.frames.load()};
   return {};
 }
 
-// Audio level (RFC 6464) in received packets: each packet leaves with a
-// GstAudioLevelMeta, and the last level is the stream's `audio-level` stat.
-void PeerConnection::watch_audio_level(GstPad *rtpbin_pad, guint8 id, guint32 ssrc) {
+// What received packets tell the stats: video frames (the marker ends
+// one) and the audio level (RFC 6464): each packet carrying it leaves with
+// a GstAudioLevelMeta, and the last level is the stream's `audio-level`.
+void PeerConnection::watch_received(GstPad *rtpbin_pad, guint32 ssrc, bool video, guint8 level_id) {
   struct Watch {
+    bool video;
     guint8 id;
-    std::shared_ptr<std::atomic<int>> last;
+    std::shared_ptr<RecvCounters> counters;
   };
-  auto last = std::make_shared<std::atomic<int>>(-1);
+  auto counters = std::make_shared<RecvCounters>();
   {
     std::lock_guard<std::mutex> guard(lock_);
-    audio_levels_[ssrc] = last;
+    recv_counters_[ssrc] = counters;
   }
   gst_pad_add_probe(
       rtpbin_pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
       [](GstPad *, GstPadProbeInfo *info, gpointer data) {
         auto *w = static_cast<Watch *>(data);
         auto tag = [&](GstBuffer *buf) -> GstBuffer * {
-          guint8 head;
-          if (gst_buffer_extract(buf, 0, &head, 1) != 1 || !(head & 0x10)) return buf;
+          guint8 head[2];
+          if (gst_buffer_extract(buf, 0, head, 2) != 2) return buf;
+          if (w->video && (head[1] & 0x80)) w->counters->frames.fetch_add(1, std::memory_order_relaxed);
+          if (!w->id || !(head[0] & 0x10)) return buf;
           GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
           if (!gst_rtp_buffer_map(buf, GST_MAP_READ, &rtp)) return buf;
           gpointer value = nullptr;
@@ -903,7 +914,7 @@ void PeerConnection::watch_audio_level(GstPad *rtpbin_pad, guint8 id, guint32 ss
             byte = *static_cast<guint8 *>(value);
           gst_rtp_buffer_unmap(&rtp);
           if (byte < 0) return buf;
-          w->last->store(byte & 0x7f, std::memory_order_relaxed);
+          w->counters->audio_level.store(byte & 0x7f, std::memory_order_relaxed);
           buf = gst_buffer_make_writable(buf);
           gst_buffer_add_audio_level_meta(buf, guint8(byte & 0x7f), (byte & 0x80) != 0);
           return buf;
@@ -921,7 +932,7 @@ void PeerConnection::watch_audio_level(GstPad *rtpbin_pad, guint8 id, guint32 ss
         }
         return GST_PAD_PROBE_OK;
       },
-      new Watch{id, std::move(last)}, [](gpointer data) { delete static_cast<Watch *>(data); });
+      new Watch{video, level_id, std::move(counters)}, [](gpointer data) { delete static_cast<Watch *>(data); });
 }
 
 bool PeerConnection::wants_nack(guint32 ssrc, const std::optional<std::string> &mid) {
@@ -989,7 +1000,13 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
   }
   if (rid) gst_rtc_peer_bin_pad_set_rid(GST_RTC_PEER_BIN_PAD(ghost), rid->c_str());
   if (ext.cvo) watch_orientation(rtpbin_pad, ext.cvo);
-  if (ext.audio_level) watch_audio_level(rtpbin_pad, ext.audio_level, ssrc);
+  {
+    GstCaps *caps = gst_pad_get_current_caps(rtpbin_pad);
+    const GstStructure *st = caps && gst_caps_get_size(caps) > 0 ? gst_caps_get_structure(caps, 0) : nullptr;
+    const bool video = st && g_strcmp0(gst_structure_get_string(st, "media"), "video") == 0;
+    if (caps) gst_caps_unref(caps);
+    if (video || ext.audio_level) watch_received(rtpbin_pad, ssrc, video, ext.audio_level);
+  }
   if (transceiver) {
     gst_rtc_peer_bin_pad_set_transceiver(GST_RTC_PEER_BIN_PAD(ghost), transceiver);
     gst_object_unref(transceiver);

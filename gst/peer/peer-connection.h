@@ -165,9 +165,17 @@ class PeerConnection {
   void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
   std::string local_stream_id(const SinkPad &pad);
   static void watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id);
-  void watch_audio_level(GstPad *rtpbin_pad, guint8 id, guint32 ssrc);
-  // The simulcast layer (rid, SSRC) a sink pad sends; ("", 0) for others.
-  std::pair<std::string, guint32> sink_pad_layer(GstPad *ghost);
+  // Counts a received stream's frames (video: packets with the marker)
+  // and reads its audio level (RFC 6464 extension `level_id`, 0: none).
+  void watch_received(GstPad *rtpbin_pad, guint32 ssrc, bool video, guint8 level_id);
+  // What stats need of a sink pad: its simulcast layer (rid, SSRC; "" and 0
+  // for others) and the frames it sent (video: packets with the marker).
+  struct SinkPadStats {
+    std::string rid;
+    guint32 ssrc = 0;
+    guint64 frames_sent = 0;
+  };
+  SinkPadStats sink_pad_stats(GstPad *ghost);
   // The transport `mid` goes away: its RTP session too; pads that sent into
   // it link again with the next plan (to the transport bundling them).
   void drop_media(const std::string &mid);
@@ -215,13 +223,17 @@ class PeerConnection {
   std::map<size_t, std::string> remote_stream_;
   std::map<std::string, guint> stream_groups_;
   // The header extensions read from received packets (one-byte ids, 0:
-  // not negotiated) of each m-line, and the last audio level (RFC 6464,
-  // -1: none yet) of each received SSRC that carries it.
+  // not negotiated) of each m-line; per received SSRC, the last audio level
+  // (RFC 6464, -1: none yet) and the frames received (video).
   struct RecvExtensions {
     guint8 cvo = 0, audio_level = 0;
   };
   std::map<size_t, RecvExtensions> recv_ext_;
-  std::map<guint32, std::shared_ptr<std::atomic<int>>> audio_levels_;
+  struct RecvCounters {
+    std::atomic<int> audio_level{-1};
+    std::atomic<guint64> frames{0};
+  };
+  std::map<guint32, std::shared_ptr<RecvCounters>> recv_counters_;  // by SSRC
   // The a=msid stream of what this bin sends (a pad's `msid` overrides):
   // one stream, so a browser plays the bin's audio and video in sync.
   std::string local_stream_id_;

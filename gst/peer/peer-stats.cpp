@@ -526,8 +526,9 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     // is the negotiated one of its caps' codec (as link_sink_pad picks it).
     CapsPtr caps(gst_pad_get_current_caps(pad.get()));
     // A simulcast layer's pad: its own SSRC, named by its RID.
-    auto [rid, layer_ssrc] = sink_pad_layer(pad.get());
-    guint32 ssrc = !rid.empty() ? layer_ssrc : t.send_ssrcs.empty() ? 0 : t.send_ssrcs[0];
+    const SinkPadStats pad_stats = sink_pad_stats(pad.get());
+    const std::string &rid = pad_stats.rid;
+    guint32 ssrc = !rid.empty() ? pad_stats.ssrc : t.send_ssrcs.empty() ? 0 : t.send_ssrcs[0];
     if (!ssrc && caps && gst_caps_get_size(caps.get()) > 0)
       gst_structure_get_uint(gst_caps_get_structure(caps.get(), 0), "ssrc", &ssrc);
     auto session = sessions.find(mp->transport_mid);
@@ -572,7 +573,7 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
                       get_uint(s, "recv-nack-count"), nullptr);
     if (t.kind == "video")
       gst_structure_set(o, "pli-count", G_TYPE_UINT, get_uint(s, "recv-pli-count"), "fir-count", G_TYPE_UINT,
-                        get_uint(s, "recv-fir-count"), nullptr);
+                        get_uint(s, "recv-fir-count"), "frames-sent", G_TYPE_UINT64, pad_stats.frames_sent, nullptr);
     if (!rid.empty()) gst_structure_set(o, "rid", G_TYPE_STRING, rid.c_str(), nullptr);
     if (!cid.empty()) gst_structure_set(o, "codec-id", G_TYPE_STRING, cid.c_str(), nullptr);
     if (const auto rb = session->second.report_on(ssrc)) {
@@ -671,10 +672,13 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     {
       // W3C audioLevel: linear, 1.0 = 0 dBov, from the RFC 6464 level.
       std::lock_guard<std::mutex> guard(lock_);
-      if (auto it = audio_levels_.find(ssrc); it != audio_levels_.end())
-        if (const int level = it->second->load(std::memory_order_relaxed); level >= 0)
+      if (auto it = recv_counters_.find(ssrc); it != recv_counters_.end()) {
+        if (const int level = it->second->audio_level.load(std::memory_order_relaxed); level >= 0)
           gst_structure_set(in, "audio-level", G_TYPE_DOUBLE, level >= 127 ? 0.0 : std::pow(10.0, -level / 20.0),
                             nullptr);
+        if (kind == "video")
+          gst_structure_set(in, "frames-received", G_TYPE_UINT64, it->second->frames.load(), nullptr);
+      }
     }
     if (const guint rate = mp ? clock_rate(*mp, int(pt)) : 0)
       gst_structure_set(in, "jitter", G_TYPE_DOUBLE, double(get_uint(s, "jitter")) / rate, nullptr);

@@ -155,6 +155,17 @@ class Stats(PeerTestCase):
             self.assertGreater(one(later_b, 'inbound-rtp', kind).get_value('bytes-received'),
                                one(received, 'inbound-rtp', kind).get_value('bytes-received'),
                                f'{kind} bytes-received grows')
+        # Video frames (a frame's last packet has the marker): what b
+        # received is what a had sent, within the frames in flight, and
+        # b decoded about as many.
+        frames_sent = one(later_a, 'outbound-rtp', 'video').get_value('frames-sent')
+        frames_received = one(later_b, 'inbound-rtp', 'video').get_value('frames-received')
+        frames_after = one(stats_of(pr.a), 'outbound-rtp', 'video').get_value('frames-sent')
+        self.assertGreater(frames_received, 15)
+        self.assertLessEqual(frames_received, frames_after)
+        self.assertGreaterEqual(frames_received, frames_sent - 5, f'{frames_received} of {frames_sent}')
+        for s in (one(later_a, 'outbound-rtp', 'audio'), one(later_b, 'inbound-rtp', 'audio')):
+            self.assertFalse(s.has_field('frames-sent') or s.has_field('frames-received'), 'audio has no frames')
         rtp_ids = lambda st: sorted(k for k, s in st.items() if stat_type(s) in RTP_TYPES[1:3])  # noqa: E731
         self.assertEqual(rtp_ids(later_a), rtp_ids(sent_before), 'stream ids are stable')
         self.assertEqual(pr.bus_errors, [])
