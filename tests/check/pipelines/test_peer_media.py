@@ -80,6 +80,19 @@ def key_unit_requests(encoder):
     return times
 
 
+def sink_far_pads(pr, peer, probe_type, probe):
+    """Each src pad `peer` adds goes into a fakesink, `probe` watching it."""
+    def on_pad(_el, pad):
+        if pad.get_direction() != Gst.PadDirection.SRC:
+            return
+        pad.add_probe(probe_type, probe)
+        fake = Gst.ElementFactory.make('fakesink')
+        pr.pipeline.add(fake)
+        fake.sync_state_with_parent()
+        pad.link(fake.get_static_pad('sink'))
+    peer.el.connect('pad-added', on_pad)
+
+
 VIDEO = 'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! ' \
         'vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96'
 AUDIO = 'audiotestsrc is-live=true wave=sine ! opusenc ! rtpopuspay pt=111'
@@ -671,21 +684,15 @@ class Media(PeerTestCase):
         pr = self.pair(**self.PAIR)
         seen = []
 
-        def on_pad(_el, pad):
-            def tags(_pad, info):
-                ev = info.get_event()
-                if ev.type == Gst.EventType.TAG:
-                    ok, value = ev.parse_tag().get_string(Gst.TAG_IMAGE_ORIENTATION)
-                    if ok:
-                        seen.append(value)
-                return Gst.PadProbeReturn.OK
-            pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, tags)
-            fake = Gst.ElementFactory.make('fakesink')
-            pr.pipeline.add(fake)
-            fake.sync_state_with_parent()
-            pad.link(fake.get_static_pad('sink'))
+        def tags(_pad, info):
+            ev = info.get_event()
+            if ev.type == Gst.EventType.TAG:
+                ok, value = ev.parse_tag().get_string(Gst.TAG_IMAGE_ORIENTATION)
+                if ok:
+                    seen.append(value)
+            return Gst.PadProbeReturn.OK
 
-        pr.b.el.connect('pad-added', on_pad)
+        sink_far_pads(pr, pr.b, Gst.PadProbeType.EVENT_DOWNSTREAM, tags)
         self.transceiver_of(add_source(pr, pr.a, VIDEO.replace(
             'vp8enc', 'taginject tags="image-orientation=rotate-90" ! vp8enc')))
         offer, _answer = pr.negotiate('a')
@@ -706,19 +713,13 @@ class Media(PeerTestCase):
         pr = self.pair(**self.PAIR)
         levels = []
 
-        def on_pad(_el, pad):
-            def meta(_pad, info):
-                m = GstAudio.buffer_get_audio_level_meta(info.get_buffer())
-                if m:
-                    levels.append((m.level, m.voice_activity))
-                return Gst.PadProbeReturn.OK
-            pad.add_probe(Gst.PadProbeType.BUFFER, meta)
-            fake = Gst.ElementFactory.make('fakesink')
-            pr.pipeline.add(fake)
-            fake.sync_state_with_parent()
-            pad.link(fake.get_static_pad('sink'))
+        def meta(_pad, info):
+            m = GstAudio.buffer_get_audio_level_meta(info.get_buffer())
+            if m:
+                levels.append((m.level, m.voice_activity))
+            return Gst.PadProbeReturn.OK
 
-        pr.b.el.connect('pad-added', on_pad)
+        sink_far_pads(pr, pr.b, Gst.PadProbeType.BUFFER, meta)
         src = 'audiotestsrc is-live=true wave=sine volume=0.5 name=tone ! rtcaudiolevel ! opusenc ! rtpopuspay pt=111'
         pad = add_source(pr, pr.a, src)
         self.transceiver_of(pad)

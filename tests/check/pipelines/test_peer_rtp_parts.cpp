@@ -360,6 +360,15 @@ GstEvent *rtx_request(guint seq, guint ssrc) {
                                                 G_TYPE_UINT, ssrc, nullptr));
 }
 
+// Sends `orig` through the RTX sender, asks for packet `seq` of `ssrc`
+// again and returns the retransmission.
+GstBuffer *repair(GstHarness *h, GstBuffer *orig, guint seq, guint ssrc) {
+  gst_harness_push(h, orig);
+  gst_buffer_unref(gst_harness_pull(h));
+  fail_unless(gst_harness_push_upstream_event(h, rtx_request(seq, ssrc)));
+  return gst_harness_pull(h);
+}
+
 }  // namespace
 
 GST_START_TEST(test_rtx_packet_per_rfc4588) {
@@ -379,10 +388,7 @@ GST_START_TEST(test_rtx_packet_per_rfc4588) {
     memset(gst_rtp_buffer_get_payload(&rtp), 0xab, 40);
     gst_rtp_buffer_unmap(&rtp);
   }
-  gst_harness_push(h, orig);
-  gst_buffer_unref(gst_harness_pull(h));
-  fail_unless(gst_harness_push_upstream_event(h, rtx_request(777, 0x1234)));
-  GstBuffer *rtx = gst_harness_pull(h);
+  GstBuffer *rtx = repair(h, orig, 777, 0x1234);
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
   fail_unless(gst_rtp_buffer_map(rtx, GST_MAP_READ, &rtp));
   fail_unless_equals_int(gst_rtp_buffer_get_payload_type(&rtp), 97);
@@ -448,10 +454,7 @@ GST_START_TEST(test_rtx_for_unsignalled_ssrc) {
     gst_rtp_buffer_set_ssrc(&rtp, 0xabcd);
     gst_rtp_buffer_unmap(&rtp);
   }
-  gst_harness_push(h, buf);
-  gst_buffer_unref(gst_harness_pull(h));
-  fail_unless(gst_harness_push_upstream_event(h, rtx_request(9, 0xabcd)));
-  GstBuffer *rtx = gst_harness_pull(h);
+  GstBuffer *rtx = repair(h, buf, 9, 0xabcd);
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
   fail_unless(gst_rtp_buffer_map(rtx, GST_MAP_READ, &rtp));
   fail_unless_equals_int(gst_rtp_buffer_get_payload_type(&rtp), 97);
@@ -480,10 +483,7 @@ GST_START_TEST(test_rtx_of_simulcast_layer_names_it_repaired) {
       gst_rtp_buffer_add_extension_onebyte_header(&rtp, 10, "hi", 2);
       gst_rtp_buffer_unmap(&rtp);
     }
-    gst_harness_push(h, orig);
-    gst_buffer_unref(gst_harness_pull(h));
-    fail_unless(gst_harness_push_upstream_event(h, rtx_request(50, 0x1234)));
-    GstBuffer *rtx = gst_harness_pull(h);
+    GstBuffer *rtx = repair(h, orig, 50, 0x1234);
     GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
     fail_unless(gst_rtp_buffer_map(rtx, GST_MAP_READ, &rtp));
     gpointer data = nullptr;
