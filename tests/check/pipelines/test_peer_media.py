@@ -15,6 +15,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peer_harness import SLOW, GObject, Gst, PeerTestCase, have_element, main, stat_type, wait_until  # noqa: E402
 
+import gi  # noqa: E402
+gi.require_version('GstAudio', '1.0')
+from gi.repository import GstAudio  # noqa: E402
+
 NEEDED = ('videotestsrc', 'vp8enc', 'rtpvp8pay', 'rtpvp8depay', 'vp8dec', 'audiotestsrc', 'opusenc',
           'rtpopuspay', 'rtpopusdepay', 'opusdec')
 
@@ -709,7 +713,6 @@ class Media(PeerTestCase):
         flag included, and as the inbound-rtp audio-level stat. A sine at
         half scale is -9 dBov; silence is 127 with no voice."""
         self.rtcpeerbin_only('rtcpeerbin writes and reads the audio level')
-        gi_audio()
         pr = self.pair(**self.PAIR)
         levels = []
 
@@ -805,12 +808,6 @@ class Media(PeerTestCase):
         self.assertNotEqual(layers['l'][0], layers['h'][0])
         self.assertTrue(all(packets > 0 for _, packets in layers.values()), layers)
         self.assertEqual(pr.bus_errors, [])
-
-def gi_audio():
-    global GstAudio
-    import gi
-    gi.require_version('GstAudio', '1.0')
-    from gi.repository import GstAudio  # noqa: F401
 
 
 if __name__ == '__main__':
