@@ -527,8 +527,8 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     CapsPtr caps(gst_pad_get_current_caps(pad.get()));
     // A simulcast layer's pad: its own SSRC, named by its RID.
     const SinkPadStats pad_stats = sink_pad_stats(pad.get());
-    const std::string &rid = pad_stats.rid;
-    guint32 ssrc = !rid.empty() ? pad_stats.ssrc : t.send_ssrcs.empty() ? 0 : t.send_ssrcs[0];
+    const std::string &layer = pad_stats.rid;
+    guint32 ssrc = !layer.empty() ? pad_stats.ssrc : t.send_ssrcs.empty() ? 0 : t.send_ssrcs[0];
     if (!ssrc && caps && gst_caps_get_size(caps.get()) > 0)
       gst_structure_get_uint(gst_caps_get_structure(caps.get(), 0), "ssrc", &ssrc);
     auto session = sessions.find(mp->transport_mid);
@@ -574,7 +574,7 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
     if (t.kind == "video")
       gst_structure_set(o, "pli-count", G_TYPE_UINT, get_uint(s, "recv-pli-count"), "fir-count", G_TYPE_UINT,
                         get_uint(s, "recv-fir-count"), "frames-sent", G_TYPE_UINT64, pad_stats.frames_sent, nullptr);
-    if (!rid.empty()) gst_structure_set(o, "rid", G_TYPE_STRING, rid.c_str(), nullptr);
+    if (!layer.empty()) gst_structure_set(o, "rid", G_TYPE_STRING, layer.c_str(), nullptr);
     if (!cid.empty()) gst_structure_set(o, "codec-id", G_TYPE_STRING, cid.c_str(), nullptr);
     if (const auto rb = session->second.report_on(ssrc)) {
       const std::string rid = "RIN" + std::to_string(ssrc);
