@@ -280,7 +280,6 @@ Status Connection::ensure_certificate_locked() {
   if (cert_) return Ok{};
   auto cert = Certificate::generate();
   if (!cert.ok()) return cert.error();
-  DtlsEngine::warm_up();
   cert_ = std::make_shared<Certificate>(std::move(cert.value()));
   auto c = cert_->cert_pem();
   auto k = cert_->key_pem();

@@ -1,7 +1,6 @@
 #include "dtls-engine.h"
 
 #include <algorithm>
-#include <mutex>
 #include <string>
 
 #include <openssl/err.h>
@@ -126,14 +125,6 @@ Result<std::unique_ptr<DtlsEngine>> DtlsEngine::create(const Certificate &certif
   auto st = engine->init(certificate);
   if (!st.ok()) return st.error();
   return engine;
-}
-
-void DtlsEngine::warm_up() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (SSL_CTX *ctx = SSL_CTX_new(DTLS_method())) SSL_CTX_free(ctx);
-    ERR_clear_error();
-  });
 }
 
 DtlsEngine::~DtlsEngine() {

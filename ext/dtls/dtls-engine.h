@@ -57,10 +57,6 @@ class DtlsEngine {
 
   // Creates an engine in state New that authenticates with `certificate`.
   static Result<std::unique_ptr<DtlsEngine>> create(const Certificate &certificate, DtlsConfig config);
-  // Does, once a process, what makes OpenSSL's first SSL_CTX slow (1-2 ms
-  // loading its ciphers and groups), so that a handshake does not wait for
-  // it: called where a certificate is made, before any negotiation.
-  static void warm_up();
   ~DtlsEngine();
   DtlsEngine(const DtlsEngine &) = delete;
   DtlsEngine &operator=(const DtlsEngine &) = delete;
