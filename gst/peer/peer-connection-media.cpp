@@ -710,7 +710,7 @@ void PeerConnection::start_media_if_ready() {
       for (const auto &e : other.extensions) {
         if (e.id <= 0 || e.id >= 15) continue;
         if (e.uri == kMidExtUri) recv_mid = guint8(e.id);
-        if (e.uri == kRidExtUri) recv_rid = guint8(e.id);
+        if (e.uri == jsep::kRidExtensionUri) recv_rid = guint8(e.id);
         if (e.uri == kRepairedRidExtUri) repaired_rid = guint8(e.id);
       }
     }
@@ -788,7 +788,7 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
     if (e.uri == kTwccExtUri) twcc_id = guint8(e.id);
     if (e.uri == kVideoOrientationExtUri) cvo_id = guint8(e.id);
     if (e.uri == kAudioLevelExtUri) level_id = guint8(e.id);
-    if (e.uri == kRidExtUri) rid_id = guint8(e.id);
+    if (e.uri == jsep::kRidExtensionUri) rid_id = guint8(e.id);
   }
   sp.tap.configure(mid_id, mp.mid, abs_id, twcc_id, cvo_id, level_id, rid_id, sp.rid);
   sp.tap.video = mp.transceiver < session_.transceivers().size() &&

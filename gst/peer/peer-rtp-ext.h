@@ -26,9 +26,8 @@ inline constexpr const char *kTwccExtUri = "http://www.ietf.org/id/draft-holmer-
 inline constexpr const char *kVideoOrientationExtUri = "urn:3gpp:video-orientation";
 // Client-to-mixer audio level (RFC 6464): one byte, V bit (voice) then the
 // level in -dBov (0..127).
-// RFC 8852 RtpStreamId / RepairedRtpStreamId: a simulcast layer's name,
-// on its packets and on their retransmissions.
-inline constexpr const char *kRidExtUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+// RFC 8852 RepairedRtpStreamId: a simulcast layer's name on its
+// retransmissions (the RtpStreamId itself is jsep::kRidExtensionUri).
 inline constexpr const char *kRepairedRidExtUri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 inline constexpr const char *kAudioLevelExtUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
