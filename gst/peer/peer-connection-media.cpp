@@ -565,11 +565,12 @@ void PeerConnection::remove_src_pads(size_t transceiver) {
   {
     std::lock_guard<std::mutex> guard(lock_);
     for (auto it = src_pads_.begin(); it != src_pads_.end();) {
-      if (it->second != transceiver) {
+      if (it->transceiver != transceiver) {
         ++it;
         continue;
       }
-      gone.push_back(it->first);
+      gone.push_back(it->pad);
+      recv_counters_.erase(it->ssrc);
       it = src_pads_.erase(it);
     }
   }
@@ -1015,7 +1016,7 @@ void PeerConnection::new_stream(GstPad *rtpbin_pad, guint32 ssrc, guint pt, cons
                   rid ? rid->c_str() : "", name.c_str());
   {
     std::lock_guard<std::mutex> guard(lock_);
-    src_pads_.emplace_back(GST_PAD(gst_object_ref(ghost)), index);
+    src_pads_.push_back({GST_PAD(gst_object_ref(ghost)), index, ssrc});
   }
   gst_pad_set_active(ghost, TRUE);
   // The stream's caps (and stream-start) are on rtpbin's pad already: on
@@ -1081,8 +1082,9 @@ void PeerConnection::drop_media(const std::string &mid) {
 void PeerConnection::teardown_media() {
   {
     std::lock_guard<std::mutex> guard(lock_);
-    for (auto &[pad, t] : src_pads_) gst_object_unref(pad);
+    for (auto &sp : src_pads_) gst_object_unref(sp.pad);
     src_pads_.clear();
+    recv_counters_.clear();
   }
   std::vector<std::shared_ptr<SinkPad>> pads;
   {

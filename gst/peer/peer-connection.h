@@ -238,7 +238,12 @@ class PeerConnection {
   // one stream, so a browser plays the bin's audio and video in sync.
   std::string local_stream_id_;
   // The src_%u pads made so far (owned refs) and their transceiver.
-  std::vector<std::pair<GstPad *, std::optional<size_t>>> src_pads_;
+  struct SrcPad {
+    GstPad *pad;
+    std::optional<size_t> transceiver;
+    guint32 ssrc;
+  };
+  std::vector<SrcPad> src_pads_;
 
   // On the chain only.
   std::vector<jsep::MediaPlan> media_plans_;

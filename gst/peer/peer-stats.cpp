@@ -604,7 +604,7 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
   std::vector<std::pair<PadPtr, std::optional<size_t>>> src_pads;
   {
     std::lock_guard<std::mutex> guard(lock_);
-    for (const auto &[pad, index] : src_pads_) src_pads.emplace_back(GST_PAD(gst_object_ref(pad)), index);
+    for (const auto &sp : src_pads_) src_pads.emplace_back(GST_PAD(gst_object_ref(sp.pad)), sp.transceiver);
   }
   for (const auto &[pad, index] : src_pads) {
     PadPtr target(gst_ghost_pad_get_target(GST_GHOST_PAD(pad.get())));
