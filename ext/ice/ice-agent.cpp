@@ -175,6 +175,7 @@ void IceAgent::teardown_on_network_thread() {
   pending_remote_.clear();
   bridges_.clear();
   if (resolve_cancel_) g_cancellable_cancel(resolve_cancel_.get());
+  mdns_queries_.clear();
   if (server_cancel_) g_cancellable_cancel(server_cancel_.get());
 }
 
@@ -484,12 +485,12 @@ void IceAgent::add_remote_locked(NiceCandidatePtr candidate) {
 
 namespace {
 
-// One lookup in flight. It holds its own reference to the agent's
-// cancellable: when the agent is torn down first, the callback sees the
-// cancellation and never touches the (possibly freed) agent.
-struct MdnsLookup {
+// One system resolver lookup in flight. It holds its own reference to the
+// agent's cancellable: when the agent is torn down first, the callback sees
+// the cancellation and never touches the (possibly freed) agent.
+struct ResolverLookup {
   IceAgent *agent;
-  jsep::Candidate candidate;
+  std::shared_ptr<IceAgent::NameLookup> lookup;
   CancellablePtr cancel;
 };
 
@@ -497,41 +498,61 @@ struct MdnsLookup {
 
 void IceAgent::resolve_mdns_locked(const jsep::Candidate &candidate) {
   if (!resolve_cancel_) resolve_cancel_.reset(g_cancellable_new());
-  auto *lookup = new MdnsLookup{this, candidate,
-                                CancellablePtr(static_cast<GCancellable *>(g_object_ref(resolve_cancel_.get())))};
+  auto lookup = std::make_shared<NameLookup>();
+  lookup->candidate = candidate;
+  lookup->pending = 1;
+  // Our own questions where the agent gathers on a non-loopback IPv4
+  // address: no avahi/nss-mdns needed (browsers' names resolve on a bare
+  // host). Destroyed with the agent or on restart, so `this` outlives it.
+  const std::vector<std::string> interfaces = mdns_interfaces(config_.local_addresses);
+  if (!interfaces.empty()) {
+    ++lookup->pending;
+    const unsigned id = next_mdns_query_++;
+    mdns_queries_.emplace(id, std::make_unique<MdnsQuery>(
+                                  candidate.address, interfaces, [this, id, lookup](std::optional<std::string> a) {
+                                    mdns_queries_.erase(id);
+                                    g_debug("our mDNS question for %s: %s", lookup->candidate.address.c_str(),
+                                            a ? a->c_str() : "no answer");
+                                    on_mdns_resolved(lookup, a ? *a : std::string(), "no mDNS answer");
+                                  }));
+  }
+  auto *pending = new ResolverLookup{
+      this, lookup, CancellablePtr(static_cast<GCancellable *>(g_object_ref(resolve_cancel_.get())))};
   GResolver *resolver = g_resolver_get_default();
   // Started on the network thread, whose context is its thread-default: the
   // callback runs there too, serialized with every other agent callback.
   g_resolver_lookup_by_name_async(
-      resolver, candidate.address.c_str(), lookup->cancel.get(),
+      resolver, candidate.address.c_str(), pending->cancel.get(),
       [](GObject *source, GAsyncResult *result, gpointer data) {
-        std::unique_ptr<MdnsLookup> lookup(static_cast<MdnsLookup *>(data));
+        std::unique_ptr<ResolverLookup> pending(static_cast<ResolverLookup *>(data));
         GError *error = nullptr;
         GList *addresses = g_resolver_lookup_by_name_finish(G_RESOLVER(source), result, &error);
-        if (g_cancellable_is_cancelled(lookup->cancel.get())) {
-          g_clear_error(&error);
-          g_resolver_free_addresses(addresses);
-          return;
+        if (!g_cancellable_is_cancelled(pending->cancel.get())) {
+          // Prefer IPv4 (what libnice gathered on loopback-only hosts), else the first.
+          const std::string address = error ? std::string() : pick_address(addresses);
+          pending->agent->on_mdns_resolved(pending->lookup, address,
+                                           error ? error->message : "the system resolver has no address");
         }
-        lookup->agent->on_mdns_resolved(lookup->candidate, addresses, error);
         g_clear_error(&error);
         g_resolver_free_addresses(addresses);
       },
-      lookup);
+      pending);
   g_object_unref(resolver);
 }
 
-void IceAgent::on_mdns_resolved(jsep::Candidate candidate, GList *addresses, const GError *error) {
-  if (!agent_) return;
-  if (error || !addresses) {
-    g_debug("dropping mDNS candidate %s: %s", candidate.address.c_str(),
-            error ? error->message : "no address");
+void IceAgent::on_mdns_resolved(const std::shared_ptr<NameLookup> &lookup, const std::string &address,
+                                const char *failure) {
+  --lookup->pending;
+  if (!agent_ || lookup->settled) return;
+  const std::string &name = lookup->candidate.address;
+  if (address.empty()) {
+    if (lookup->pending == 0) g_debug("dropping mDNS candidate %s: %s", name.c_str(), failure);
     return;
   }
-  // Prefer IPv4 (what libnice gathered on loopback-only hosts), else the first.
-  std::string text = pick_address(addresses);
-  g_debug("mDNS candidate %s is %s", candidate.address.c_str(), text.c_str());
-  candidate.address = text;
+  lookup->settled = true;
+  g_debug("mDNS candidate %s is %s", name.c_str(), address.c_str());
+  jsep::Candidate candidate = lookup->candidate;
+  candidate.address = address;
   auto nc = to_nice(candidate, stream_id_);
   if (!nc) {
     g_debug("dropping mDNS candidate: %s", nc.error().message.c_str());
@@ -673,6 +694,7 @@ jsep::Status IceAgent::restart(const std::optional<Credentials> &creds) {
     // Names of the old generation resolve to candidates nobody wants now.
     if (resolve_cancel_) g_cancellable_cancel(resolve_cancel_.get());
     resolve_cancel_.reset();
+    mdns_queries_.clear();
   });
   return status;
 }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,6 +23,7 @@
 
 #include "candidate.h"
 #include "ice-context.h"
+#include "ice-mdns.h"
 #include "ice-ptr.h"
 #include "ice-server.h"
 #include "ice-tls-bridge.h"
@@ -204,8 +206,17 @@ class IceAgent {
   void resolve_servers_locked();
 
  public:
-  // The end of an mDNS lookup (network thread). Not for callers.
-  void on_mdns_resolved(jsep::Candidate candidate, GList *addresses, const GError *error);
+  // One remote `.local` name being resolved by the system resolver and, in
+  // parallel, our own mDNS questions: the first address wins.
+  struct NameLookup {
+    jsep::Candidate candidate;
+    int pending = 0;
+    bool settled = false;
+  };
+  // The end of one of a name's lookups (network thread), `address` empty
+  // when it failed. Not for callers.
+  void on_mdns_resolved(const std::shared_ptr<NameLookup> &lookup, const std::string &address,
+                        const char *failure);
   // The end of a STUN/TURN server name lookup (network thread). `index` is
   // -1 for the STUN server, else the TURN server's. Not for callers.
   void on_server_resolved(int index, GList *addresses, const GError *error);
@@ -245,6 +256,10 @@ class IceAgent {
   std::vector<NiceCandidatePtr> pending_remote_;
   // Cancels the remote mDNS lookups in flight when the agent is torn down.
   CancellablePtr resolve_cancel_;
+  // Our own mDNS questions in flight (network thread), by lookup id;
+  // cleared with resolve_cancel_.
+  std::map<unsigned, std::unique_ptr<MdnsQuery>> mdns_queries_;
+  unsigned next_mdns_query_ = 0;
   // Cancels the server name lookups in flight when the agent is torn down
   // (not on ICE restart, unlike resolve_cancel_).
   CancellablePtr server_cancel_;

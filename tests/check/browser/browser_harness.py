@@ -44,7 +44,8 @@ from sdp_interop import only_loopback  # noqa: E402
 
 # The flags the issue fixes (see docs/testing.md): headless, fake devices,
 # loopback candidates, nothing phoning home, a throw-away profile. mDNS
-# host candidates are off: rtcpeerbin does not resolve .local names yet.
+# host candidates are off here: Chromium's responder never listens on lo;
+# test_mdns_host_candidates turns them on with a veth pair of its own.
 CHROMIUM_FLAGS = [
     '--headless=new', '--no-sandbox', '--disable-gpu',
     '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
