@@ -89,6 +89,13 @@ struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
   GstPad *funnel_pad = nullptr;   // owned ref, the funnel's request pad
   GstRtcRtpSender *sender = nullptr;  // owned ref while linked: its parameters are watched
   gulong parameters_handler = 0;
+  // W3C max-bitrate: the encoder upstream it caps (owned ref), the property
+  // and the value the application had set, put back when the cap goes.
+  std::mutex encoder_lock;  // the four below
+  GstElement *encoder = nullptr;
+  std::string encoder_property;
+  GValue encoder_original = G_VALUE_INIT;
+  guint64 max_bitrate = 0;  // applied now, 0: none
 
   void unwatch_sender() {
     if (!sender) return;
@@ -99,6 +106,8 @@ struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
   }
   ~SinkPad() {
     unwatch_sender();
+    if (encoder) gst_object_unref(encoder);
+    if (G_IS_VALUE(&encoder_original)) g_value_unset(&encoder_original);
     if (funnel_pad) gst_object_unref(funnel_pad);
     if (pay) gst_object_unref(pay);
     if (ident) gst_object_unref(ident);
@@ -172,11 +181,10 @@ GstBuffer *tap_buffer(SendTap &tap, GstBuffer *buf) {
   return buf;
 }
 
-// Whether the sender's encoding for simulcast layer `rid` (the first one
-// when `rid` is empty or not found) is active (W3C: a new sender's is).
-bool encoding_active(GstRtcRtpSender *sender, const std::string &rid) {
+// The sender's encoding for simulcast layer `rid` (the first one when
+// `rid` is empty or not found), a copy; nullptr when it has none.
+GstStructure *pick_encoding(GstRtcRtpSender *sender, const std::string &rid) {
   GstStructure *params = gst_rtc_rtp_sender_get_parameters(sender);
-  gboolean active = TRUE;
   const GValue *encodings = params ? gst_structure_get_value(params, "encodings") : nullptr;
   const guint n = encodings && GST_VALUE_HOLDS_ARRAY(encodings) ? gst_value_array_get_size(encodings) : 0;
   const GstStructure *pick = nullptr;
@@ -190,9 +198,76 @@ bool encoding_active(GstRtcRtpSender *sender, const std::string &rid) {
       break;
     }
   }
-  if (pick) gst_structure_get_boolean(pick, "active", &active);
+  GstStructure *out = pick ? gst_structure_copy(pick) : nullptr;
   if (params) gst_structure_free(params);
+  return out;
+}
+
+// Whether that encoding is active (W3C: a new sender's is), and its
+// max-bitrate in bits per second (0: none).
+bool encoding_active(GstRtcRtpSender *sender, const std::string &rid, guint64 *max_bitrate = nullptr) {
+  GstStructure *e = pick_encoding(sender, rid);
+  gboolean active = TRUE;
+  guint bps = 0;
+  if (e) {
+    gst_structure_get_boolean(e, "active", &active);
+    gst_structure_get_uint(e, "max-bitrate", &bps);
+    gst_structure_free(e);
+  }
+  if (max_bitrate) *max_bitrate = bps;
   return active;
+}
+
+// The bitrate property of the encoders max-bitrate knows, and how many bits
+// per second one unit of it is (GStreamer 1.22 and common hardware ones).
+struct BitrateProperty {
+  const char *factory;
+  const char *property;
+  guint64 unit;
+};
+constexpr BitrateProperty kBitrateProperties[] = {
+    {"x264enc", "bitrate", 1000},      {"x265enc", "bitrate", 1000},     {"vp8enc", "target-bitrate", 1},
+    {"vp9enc", "target-bitrate", 1},   {"av1enc", "target-bitrate", 1000}, {"svtav1enc", "target-bitrate", 1000},
+    {"rav1enc", "bitrate", 1},         {"openh264enc", "bitrate", 1},    {"opusenc", "bitrate", 1},
+    {"nvh264enc", "bitrate", 1000},    {"nvh265enc", "bitrate", 1000},   {"nvav1enc", "bitrate", 1000},
+    {"vaapih264enc", "bitrate", 1000}, {"vaapih265enc", "bitrate", 1000}, {"vaapivp8enc", "bitrate", 1000},
+    {"vah264enc", "bitrate", 1000},    {"vah265enc", "bitrate", 1000},   {"qsvh264enc", "bitrate", 1000},
+    {"qsvh265enc", "bitrate", 1000},   {"msdkh264enc", "bitrate", 1000}, {"msdkh265enc", "bitrate", 1000},
+};
+
+// The encoder feeding `pad`: upstream through single-input elements
+// (parsers, queues, capsfilters, payloaders) and bins' ghost pads, at most
+// 16 steps; a new ref or nullptr.
+GstElement *upstream_encoder(GstPad *pad) {
+  GstPad *cur = gst_pad_get_peer(pad);
+  for (int step = 0; cur && step < 16; ++step) {
+    // Into a bin: the element behind its ghost pad.
+    while (GST_IS_GHOST_PAD(cur)) {
+      GstPad *target = gst_ghost_pad_get_target(GST_GHOST_PAD(cur));
+      gst_object_unref(cur);
+      cur = target;
+      if (!cur) return nullptr;
+    }
+    GstElement *el = gst_pad_get_parent_element(cur);
+    gst_object_unref(cur);
+    cur = nullptr;
+    if (!el) return nullptr;
+    GstElementFactory *f = gst_element_get_factory(el);
+    const gchar *klass = f ? gst_element_factory_get_metadata(f, GST_ELEMENT_METADATA_KLASS) : nullptr;
+    if (klass && strstr(klass, "Encoder")) return el;
+    if (el->numsinkpads != 1) {
+      gst_object_unref(el);
+      return nullptr;
+    }
+    GST_OBJECT_LOCK(el);
+    GstPad *sink = GST_PAD(gst_object_ref(el->sinkpads->data));
+    GST_OBJECT_UNLOCK(el);
+    gst_object_unref(el);
+    cur = gst_pad_get_peer(sink);
+    gst_object_unref(sink);
+  }
+  if (cur) gst_object_unref(cur);
+  return nullptr;
 }
 
 // The sender's encodings for simulcast layers `rids` (W3C sendEncodings):
@@ -815,26 +890,113 @@ void PeerConnection::link_sink_pad(SinkPad &sp, const jsep::MediaPlan &mp, Media
 // W3C setParameters(): the first encoding's `active` pauses and resumes
 // what the pad sends (RTCP goes on). On resume the source is asked for a
 // key unit (upstream GstForceKeyUnit), so the far side decodes at once.
+// Its `max-bitrate` caps the encoder upstream (apply_max_bitrate).
 void PeerConnection::watch_sender(SinkPad &sp, GstRtcRtpSender *sender) {
   sp.unwatch_sender();
   sp.sender = GST_RTC_RTP_SENDER(gst_object_ref(sender));
-  sp.tap.active = encoding_active(sender, sp.rid);
+  guint64 max_bitrate = 0;
+  sp.tap.active = encoding_active(sender, sp.rid, &max_bitrate);
+  apply_max_bitrate(sp, max_bitrate);
   struct Watch {
+    PeerConnection *pc;
     std::weak_ptr<SinkPad> pad;
   };
   sp.parameters_handler = g_signal_connect_data(
       sender, "notify::parameters",
       G_CALLBACK(+[](GstRtcRtpSender *sender, GParamSpec *, gpointer data) {
-        auto pad = static_cast<Watch *>(data)->pad.lock();
+        auto *watch = static_cast<Watch *>(data);
+        auto pad = watch->pad.lock();
         if (!pad) return;
-        const bool active = encoding_active(sender, pad->rid);
+        guint64 max_bitrate = 0;
+        const bool active = encoding_active(sender, pad->rid, &max_bitrate);
         const bool resumed = active && !pad->tap.active.exchange(active);
         if (!active) pad->tap.active = false;
         GST_INFO("%s: sender %s", GST_PAD_NAME(pad->ghost), active ? "active" : "inactive: nothing sent");
         if (resumed) gst_pad_push_event(pad->ghost, key_unit_request());
+        watch->pc->apply_max_bitrate(*pad, max_bitrate);
       }),
-      new Watch{sp.weak_from_this()}, [](gpointer data, GClosure *) { delete static_cast<Watch *>(data); },
+      new Watch{this, sp.weak_from_this()}, [](gpointer data, GClosure *) { delete static_cast<Watch *>(data); },
       GConnectFlags(0));
+}
+
+// Gives the capped encoder its own bitrate back and forgets it.
+void PeerConnection::release_encoder(SinkPad &sp) {
+  if (!sp.encoder) return;
+  if (G_IS_VALUE(&sp.encoder_original)) {
+    g_object_set_property(G_OBJECT(sp.encoder), sp.encoder_property.c_str(), &sp.encoder_original);
+    g_value_unset(&sp.encoder_original);
+  }
+  gst_object_unref(sp.encoder);
+  sp.encoder = nullptr;
+  sp.encoder_property.clear();
+}
+
+// W3C max-bitrate (bits per second, 0: none) on the encoder feeding the
+// pad: its bitrate property becomes min(what the application set, cap);
+// without a cap the application's value comes back. No encoder upstream,
+// or one whose bitrate property is not known: a GST_RTC_ERROR_NOT_SUPPORTED
+// warning on the bus, so the cap is not silently ignored.
+void PeerConnection::apply_max_bitrate(SinkPad &sp, guint64 bps) {
+  std::lock_guard<std::mutex> guard(sp.encoder_lock);
+  // Looked up each time: replaceTrack may have linked another source.
+  GstElement *enc = bps ? upstream_encoder(sp.ghost) : nullptr;
+  if (sp.encoder && enc != sp.encoder) release_encoder(sp);
+  if (!bps) {
+    sp.max_bitrate = 0;
+    return;
+  }
+  if (!sp.encoder) {
+    GstElementFactory *f = enc ? gst_element_get_factory(enc) : nullptr;
+    const char *factory = f ? GST_OBJECT_NAME(f) : nullptr;
+    for (const auto &known : kBitrateProperties) {
+      GParamSpec *ps = factory && g_strcmp0(factory, known.factory) == 0
+                           ? g_object_class_find_property(G_OBJECT_GET_CLASS(enc), known.property)
+                           : nullptr;
+      if (!ps) continue;
+      sp.encoder = GST_ELEMENT(gst_object_ref(enc));
+      sp.encoder_property = known.property;
+      g_value_init(&sp.encoder_original, ps->value_type);
+      g_object_get_property(G_OBJECT(enc), known.property, &sp.encoder_original);
+      break;
+    }
+    if (!sp.encoder) {
+      const bool again = bps == sp.max_bitrate;
+      sp.max_bitrate = bps;
+      const std::string message =
+          std::string(GST_PAD_NAME(sp.ghost)) + ": max-bitrate cannot be applied: " +
+          (enc ? std::string("the bitrate property of ") + (factory ? factory : "this encoder") + " is not known"
+               : std::string("no encoder upstream"));
+      if (enc) gst_object_unref(enc);
+      if (!again) refuse(GST_RTC_ERROR_NOT_SUPPORTED, message);  // once per value
+      return;
+    }
+  }
+  if (enc) gst_object_unref(enc);
+  sp.max_bitrate = bps;
+  const std::string &prop = sp.encoder_property;
+  GParamSpec *ps = g_object_class_find_property(G_OBJECT_GET_CLASS(sp.encoder), prop.c_str());
+  guint64 unit = 1;
+  for (const auto &known : kBitrateProperties)
+    if (prop == known.property && g_strcmp0(GST_OBJECT_NAME(gst_element_get_factory(sp.encoder)), known.factory) == 0)
+      unit = known.unit;
+  GValue original = G_VALUE_INIT, wide = G_VALUE_INIT, value = G_VALUE_INIT;
+  g_value_init(&wide, G_TYPE_UINT64);
+  g_value_init(&original, G_TYPE_UINT64);
+  g_value_transform(&sp.encoder_original, &original);
+  guint64 want = g_value_get_uint64(&original);
+  // The application's own value when no cap (or a higher one) is set;
+  // 0 in a property means the encoder's default: the cap replaces it.
+  if (bps && (want == 0 || bps / unit < want)) want = std::max<guint64>(bps / unit, 1);
+  g_value_set_uint64(&wide, want);
+  g_value_init(&value, ps->value_type);
+  g_value_transform(&wide, &value);
+  g_param_value_validate(ps, &value);  // clamped to the property's range
+  g_object_set_property(G_OBJECT(sp.encoder), prop.c_str(), &value);
+  GST_INFO_OBJECT(bin_, "%s: max-bitrate %" G_GUINT64_FORMAT ": %s %s = %" G_GUINT64_FORMAT, GST_PAD_NAME(sp.ghost),
+                  bps, GST_OBJECT_NAME(sp.encoder), prop.c_str(), want);
+  g_value_unset(&value);
+  g_value_unset(&wide);
+  g_value_unset(&original);
 }
 
 // Video orientation (CVO) in the last packet of received frames: a change
@@ -1051,6 +1213,11 @@ void PeerConnection::unlink_sink_pad(SinkPad &sp, bool hold) {
   sp.send_probe = 0;
   sp.tap.dtmf.configure(nullptr, -1, -1, 0);
   sp.unwatch_sender();
+  {
+    std::lock_guard<std::mutex> guard(sp.encoder_lock);
+    release_encoder(sp);  // its own bitrate back while nothing caps it
+    sp.max_bitrate = 0;
+  }
   // Held again until linked to the next session, or dropped for good (a
   // stopped transceiver sends nothing more; its source must not block).
   sp.block_probe = gst_pad_add_probe(

@@ -162,6 +162,8 @@ class PeerConnection {
   void teardown_media();
   void remove_src_pads(size_t transceiver);
   void unlink_sink_pad(SinkPad &pad, bool hold);
+  void apply_max_bitrate(SinkPad &sp, guint64 bps);
+  void release_encoder(SinkPad &sp);
   void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
   std::string local_stream_id(const SinkPad &pad);
   static void watch_orientation(GstPad *rtpbin_pad, guint8 cvo_id);

@@ -29,10 +29,17 @@ using namespace gst_rtc::lib;
  * - `scale-resolution-down-by` (double >= 1.0, optional, video only)
  * - `max-framerate` (double, optional, video only)
  *
- * A new sender has one encoding, `active=true`. rtcpeerbin acts on the first
- * encoding's `active`: while FALSE the sender's pad sends nothing (RTCP goes
- * on), and when it turns TRUE again the pad's source is asked for a key
- * unit. Other fields are kept as given.
+ * A new sender has one encoding, `active=true` (simulcast senders one per
+ * layer). rtcpeerbin acts on each layer's encoding (the first one without
+ * simulcast): while `active` is FALSE the pad sends nothing (RTCP goes on),
+ * and when it turns TRUE again the pad's source is asked for a key unit;
+ * `max-bitrate` caps the bitrate property of the encoder upstream of the
+ * pad (x264enc, x265enc, vp8enc, vp9enc, av1enc, openh264enc, opusenc and
+ * the nv/va/vaapi/qsv/msdk H.264/H.265 encoders; the application's own
+ * value comes back when the cap goes), or posts a
+ * %GST_RTC_ERROR_NOT_SUPPORTED warning when there is no encoder it knows.
+ * `scale-resolution-down-by` and `max-framerate` are kept as given (the
+ * bin receives encoded media: it cannot scale).
  */
 
 namespace {

@@ -13,7 +13,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_harness import SLOW, GObject, Gst, PeerTestCase, have_element, main, stat_type, wait_until  # noqa: E402
+from peer_harness import (SLOW, GObject, Gst, GstRtc, PeerTestCase, have_element, main,  # noqa: E402
+                          rtc_error_domain, stat_type, wait_until)
 
 import gi  # noqa: E402
 gi.require_version('GstAudio', '1.0')
@@ -602,6 +603,69 @@ class Media(PeerTestCase):
         wait_until(lambda: rx.frames['video'] >= paused + 10, what='frames again after active=true')
         self.assertGreater(len(requests), before, 'no key frame asked for on resume')
         self.assertEqual(pr.bus_errors, [])
+
+    def test_max_bitrate_caps_the_encoder(self):
+        """W3C setParameters() max-bitrate: the encoder upstream of the pad
+        (through the payloader) sends at most that many bits per second;
+        without the cap its own bitrate is back."""
+        self.rtcpeerbin_only('GstRtcRtpSender parameters')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, 'videotestsrc is-live=true pattern=zone-plate kx2=20 ky2=20 kt=1 ! '
+                         'video/x-raw,width=320,height=240,framerate=30/1 ! '
+                         'vp8enc name=enc deadline=1 target-bitrate=1500000 keyframe-max-dist=30 ! rtpvp8pay pt=96')
+        transceiver = self.transceiver_of(pad)
+        enc = pad.get_peer().get_parent_element().get_by_name('enc')
+        pr.negotiate('a')
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 5, what='video flowing')
+        sender = transceiver.get_property('sender')
+
+        def bytes_sent():
+            out = [s for s in pr.a.stats().values() if stat_type(s) == 'outbound-rtp']
+            return sum(s.get_uint64('bytes-sent')[1] for s in out)
+
+        def kbits_per_s(seconds=2.0):
+            first, start = bytes_sent(), time.monotonic()
+            time.sleep(seconds)
+            return (bytes_sent() - first) * 8 / (time.monotonic() - start) / 1000
+
+        def cap(bps):
+            field = f', max-bitrate=(uint){bps}' if bps else ''
+            sender.set_property('parameters', Gst.Structure.new_from_string(
+                f'parameters, encodings=<(structure)[encoding, active=(boolean)true{field}]>'))
+
+        free = kbits_per_s()
+        self.assertGreater(free, 800, 'the uncapped encoder sent less than the test needs to see a cap')
+        cap(150000)
+        self.assertEqual(enc.get_property('target-bitrate'), 150000)
+        time.sleep(1.0)  # the rate control settles
+        capped = kbits_per_s()
+        self.assertLess(capped, 300, f'{capped:.0f} kbit/s under a 150 kbit/s max-bitrate (uncapped {free:.0f})')
+        frames = rx.frames['video']
+        wait_until(lambda: rx.frames['video'] >= frames + 10, what='video still decoded under the cap')
+        cap(0)
+        self.assertEqual(enc.get_property('target-bitrate'), 1500000, 'the encoder did not get its bitrate back')
+        self.assertEqual(pr.bus_errors, [])
+        self.assertEqual(pr.bus_warnings, [])
+
+    def test_max_bitrate_without_a_known_encoder_warns(self):
+        """A max-bitrate rtcpeerbin cannot apply (G.711's encoder has no
+        bitrate) is a GST_RTC_ERROR NOT_SUPPORTED warning on the bus, not
+        silently kept."""
+        self.rtcpeerbin_only('GstRtcRtpSender parameters')
+        pr = self.pair(**self.PAIR)
+        pad = add_source(pr, pr.a, 'audiotestsrc is-live=true ! mulawenc ! rtppcmupay pt=0')
+        transceiver = self.transceiver_of(pad)
+        pr.negotiate('a')
+        pr.wait_connected()
+        transceiver.get_property('sender').set_property('parameters', Gst.Structure.new_from_string(
+            'parameters, encodings=<(structure)[encoding, active=(boolean)true, max-bitrate=(uint)32000]>'))
+        wait_until(lambda: pr.bus_warnings, what='a warning about the max-bitrate')
+        (source, err), = pr.bus_warnings
+        self.assertEqual(source, pr.a.el.get_name())
+        self.assertEqual((err.domain, err.code), (rtc_error_domain(), int(GstRtc.Error.NOT_SUPPORTED)), err)
+        self.assertIn('mulawenc', err.message)
 
     def test_lost_video_asks_for_a_key_frame(self):
         """Half a second of video lost for good (retransmissions too): the
