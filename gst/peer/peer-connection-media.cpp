@@ -15,6 +15,7 @@
 #include "peer-connection.h"
 #include "peer-dtmf.h"
 #include "peer-rtp-ext.h"
+#include "peer-rtx.h"
 #include "peer-util.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_peer_bin_debug);
@@ -95,7 +96,8 @@ struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
   GstElement *encoder = nullptr;
   std::string encoder_property;
   GValue encoder_original = G_VALUE_INIT;
-  guint64 max_bitrate = 0;  // applied now, 0: none
+  guint64 max_bitrate = 0;  // the sender's max-bitrate, 0: none
+  guint64 bwe_bitrate = 0;  // its share of the bandwidth estimate, 0: none
 
   void unwatch_sender() {
     if (!sender) return;
@@ -718,6 +720,7 @@ void PeerConnection::start_media_if_ready() {
         new_stream(pad, ssrc, pt, mid, rid);
       };
       ev.wants_nack = [this](guint32 ssrc, const std::optional<std::string> &mid) { return wants_nack(ssrc, mid); };
+      ev.bandwidth = [this](MediaStream *stream, guint64 bps) { apply_estimate(stream, bps); };
       GError *error = nullptr;
       media.reset(MediaStream::create(GST_BIN(bin_), mp.transport_mid, stream->dtlsenc(), stream->dtlsdec(),
                                       settings().latency, ev, &error));
@@ -938,13 +941,50 @@ void PeerConnection::release_encoder(SinkPad &sp) {
 // warning on the bus, so the cap is not silently ignored.
 void PeerConnection::apply_max_bitrate(SinkPad &sp, guint64 bps) {
   std::lock_guard<std::mutex> guard(sp.encoder_lock);
+  const bool changed = bps != sp.max_bitrate;
+  sp.max_bitrate = bps;
+  apply_bitrate_locked(sp, changed);
+}
+
+// The send-side bandwidth estimate of one transport once the path showed
+// congestion (RTCP thread): shared by its video pads, 85 % of it (audio,
+// RTCP, retransmissions and packet overhead take the rest), each encoder
+// capped to its share (never above what the application set for it).
+void PeerConnection::apply_estimate(MediaStream *media, guint64 bps) {
+  // Retransmissions get a quarter of it: repairing what a congested path
+  // lost must not keep it congested.
+  if (GstElement *rtx = media->rtx_sender()) rtx_send_limit(rtx, bps / 4);
+  std::vector<std::shared_ptr<SinkPad>> pads;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    for (const auto &sp : sink_pads_)
+      if (sp->media == media && sp->tap.video.load()) pads.push_back(sp);
+  }
+  if (pads.empty()) return;
+  const guint64 share = std::max<guint64>(bps * 85 / 100 / pads.size(), 1);
+  GST_DEBUG_OBJECT(bin_, "bandwidth estimate %" G_GUINT64_FORMAT " bit/s: %" G_GUINT64_FORMAT " for each of %zu video pads",
+                   bps, share, pads.size());
+  for (auto &sp : pads) {
+    std::lock_guard<std::mutex> guard(sp->encoder_lock);
+    // Down at once; up in steps of 5 % (not an encoder reconfiguration
+    // every report).
+    const guint64 prev = sp->bwe_bitrate;
+    if (prev && share >= prev && share < prev + prev / 20) continue;
+    sp->bwe_bitrate = share;
+    apply_bitrate_locked(*sp, false);
+  }
+}
+
+// The encoder's bitrate from the sender's max-bitrate and the estimate,
+// whichever is lower (under sp.encoder_lock). `warn`: the max-bitrate is
+// new, report it when it cannot be applied.
+void PeerConnection::apply_bitrate_locked(SinkPad &sp, bool warn) {
+  guint64 bps = sp.max_bitrate;
+  if (sp.bwe_bitrate && (!bps || sp.bwe_bitrate < bps)) bps = sp.bwe_bitrate;
   // Looked up each time: replaceTrack may have linked another source.
   GstElement *enc = bps ? upstream_encoder(sp.ghost) : nullptr;
   if (sp.encoder && enc != sp.encoder) release_encoder(sp);
-  if (!bps) {
-    sp.max_bitrate = 0;
-    return;
-  }
+  if (!bps) return;
   if (!sp.encoder) {
     GstElementFactory *f = enc ? gst_element_get_factory(enc) : nullptr;
     const char *factory = f ? GST_OBJECT_NAME(f) : nullptr;
@@ -960,19 +1000,18 @@ void PeerConnection::apply_max_bitrate(SinkPad &sp, guint64 bps) {
       break;
     }
     if (!sp.encoder) {
-      const bool again = bps == sp.max_bitrate;
-      sp.max_bitrate = bps;
       const std::string message =
           std::string(GST_PAD_NAME(sp.ghost)) + ": max-bitrate cannot be applied: " +
           (enc ? std::string("the bitrate property of ") + (factory ? factory : "this encoder") + " is not known"
                : std::string("no encoder upstream"));
       if (enc) gst_object_unref(enc);
-      if (!again) refuse(GST_RTC_ERROR_NOT_SUPPORTED, message);  // once per value
+      // Once per max-bitrate value; the estimate alone is no request of
+      // the application's.
+      if (warn && sp.max_bitrate) refuse(GST_RTC_ERROR_NOT_SUPPORTED, message);
       return;
     }
   }
   if (enc) gst_object_unref(enc);
-  sp.max_bitrate = bps;
   const std::string &prop = sp.encoder_property;
   GParamSpec *ps = g_object_class_find_property(G_OBJECT_GET_CLASS(sp.encoder), prop.c_str());
   guint64 unit = 1;
@@ -991,9 +1030,22 @@ void PeerConnection::apply_max_bitrate(SinkPad &sp, guint64 bps) {
   g_value_init(&value, ps->value_type);
   g_value_transform(&wide, &value);
   g_param_value_validate(ps, &value);  // clamped to the property's range
+  GValue current = G_VALUE_INIT;
+  g_value_init(&current, ps->value_type);
+  g_object_get_property(G_OBJECT(sp.encoder), prop.c_str(), &current);
+  const bool same = g_param_values_cmp(ps, &current, &value) == 0;
+  g_value_unset(&current);
+  if (same) {
+    g_value_unset(&value);
+    g_value_unset(&wide);
+    g_value_unset(&original);
+    return;
+  }
   g_object_set_property(G_OBJECT(sp.encoder), prop.c_str(), &value);
-  GST_INFO_OBJECT(bin_, "%s: max-bitrate %" G_GUINT64_FORMAT ": %s %s = %" G_GUINT64_FORMAT, GST_PAD_NAME(sp.ghost),
-                  bps, GST_OBJECT_NAME(sp.encoder), prop.c_str(), want);
+  GST_INFO_OBJECT(bin_, "%s: bitrate cap %" G_GUINT64_FORMAT " (max-bitrate %" G_GUINT64_FORMAT
+                  ", estimate share %" G_GUINT64_FORMAT "): %s %s = %" G_GUINT64_FORMAT,
+                  GST_PAD_NAME(sp.ghost), bps, sp.max_bitrate, sp.bwe_bitrate, GST_OBJECT_NAME(sp.encoder),
+                  prop.c_str(), want);
   g_value_unset(&value);
   g_value_unset(&wide);
   g_value_unset(&original);
@@ -1217,6 +1269,7 @@ void PeerConnection::unlink_sink_pad(SinkPad &sp, bool hold) {
     std::lock_guard<std::mutex> guard(sp.encoder_lock);
     release_encoder(sp);  // its own bitrate back while nothing caps it
     sp.max_bitrate = 0;
+    sp.bwe_bitrate = 0;
   }
   // Held again until linked to the next session, or dropped for good (a
   // stopped transceiver sends nothing more; its source must not block).

@@ -163,6 +163,8 @@ class PeerConnection {
   void remove_src_pads(size_t transceiver);
   void unlink_sink_pad(SinkPad &pad, bool hold);
   void apply_max_bitrate(SinkPad &sp, guint64 bps);
+  void apply_estimate(MediaStream *media, guint64 bps);
+  void apply_bitrate_locked(SinkPad &sp, bool warn);
   void release_encoder(SinkPad &sp);
   void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
   std::string local_stream_id(const SinkPad &pad);

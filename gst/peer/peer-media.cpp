@@ -109,6 +109,17 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
     // time, no loss reports) once video flowed.
     g_object_set(session, "twcc-feedback-interval", guint64(100 * GST_MSECOND), nullptr);
   }
+  // Send-side bandwidth estimation from the remote's transport-cc
+  // feedback, which the session element summarises per feedback packet.
+  GstElement *session_element = nullptr;
+  g_signal_emit_by_name(rtpbin, "get-session", 0u, &session_element);
+  if (session_element && g_object_class_find_property(G_OBJECT_GET_CLASS(session_element), "twcc-stats")) {
+    self->session_element_ = session_element;  // owned ref
+    self->twcc_handler_ =
+        g_signal_connect(session_element, "notify::twcc-stats", G_CALLBACK(MediaStream::on_twcc_stats), self);
+  } else if (session_element) {
+    gst_object_unref(session_element);
+  }
   gst_element_sync_state_with_parent(rtpbin);
   gst_element_sync_state_with_parent(funnel);
   if (!ok) {
@@ -376,6 +387,53 @@ void MediaStream::teardown() {
     g_object_unref(session_);
     session_ = nullptr;
   }
+  if (session_element_) {
+    g_signal_handler_disconnect(session_element_, twcc_handler_);
+    gst_object_unref(session_element_);
+    session_element_ = nullptr;
+  }
+}
+
+void MediaStream::on_twcc_stats(GObject *session, GParamSpec *, gpointer data) {
+  auto *self = static_cast<MediaStream *>(data);
+  GstStructure *st = nullptr;
+  g_object_get(session, "twcc-stats", &st, nullptr);
+  if (!st) return;
+  BandwidthEstimator::Report r;
+  r.now_us = g_get_monotonic_time();
+  guint sent = 0, recv = 0, packets_sent = 0, packets_recv = 0;
+  gst_structure_get_uint(st, "bitrate-sent", &sent);
+  gst_structure_get_uint(st, "bitrate-recv", &recv);
+  gst_structure_get_uint(st, "packets-sent", &packets_sent);
+  gst_structure_get_uint(st, "packets-recv", &packets_recv);
+  gst_structure_get_double(st, "packet-loss-pct", &r.loss_pct);
+  gint64 dod = 0;  // ns; G_MININT64 when the report had too few packets
+  if (gst_structure_get_int64(st, "avg-delta-of-delta", &dod) && dod != G_MININT64) r.avg_delta_of_delta_us = dod / 1000;
+  gst_structure_free(st);
+  r.bitrate_sent = sent;
+  r.bitrate_recv = recv;
+  r.packets_sent = packets_sent;
+  r.packets_recv = packets_recv;
+  // The first reports of a stream know packets but no rate yet.
+  if (!sent && !recv) return;
+  guint64 before, after;
+  bool limiting;
+  {
+    std::lock_guard lock(self->bwe_lock_);
+    before = self->bwe_.limiting() ? self->bwe_.estimate() : 0;
+    after = self->bwe_.update(r);
+    limiting = self->bwe_.limiting();
+  }
+  GST_LOG("twcc: sent %u recv %u bit/s, %u/%u packets, %.1f %% lost, dod %" G_GINT64_FORMAT
+          " us: estimate %" G_GUINT64_FORMAT,
+          sent, recv, packets_recv, packets_sent, r.loss_pct, r.avg_delta_of_delta_us, after);
+  // The encoders are capped only once the path showed congestion.
+  if (limiting && after != before && self->events_.bandwidth) self->events_.bandwidth(self, after);
+}
+
+guint64 MediaStream::bandwidth_estimate() {
+  std::lock_guard lock(bwe_lock_);
+  return bwe_.estimate();
 }
 
 void MediaStream::set_pt_map(std::map<guint, GstCaps *> caps) {

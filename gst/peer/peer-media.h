@@ -21,6 +21,8 @@
 #include <mutex>
 #include <string>
 
+#include "peer-bwe.h"
+
 namespace gst_rtc::peer {
 
 class SyncGroup;
@@ -37,6 +39,9 @@ class MediaStream {
     // Whether the jitter buffer of a received SSRC asks for retransmissions
     // (its m-line has RFC 4588 rtx): audio without rtx sends no NACKs.
     std::function<bool(guint32 ssrc, const std::optional<std::string> &mid)> wants_nack;
+    // The send-side bandwidth estimate changed (bits per second; the RTCP
+    // receiving thread): from the remote's transport-cc feedback.
+    std::function<void(MediaStream *stream, guint64 bps)> bandwidth;
   };
   // Makes rtpbin + rtpfunnel in `bin`, linked to the transport's elements.
   // NULL + error when gst-plugins-good's rtpmanager is missing.
@@ -76,6 +81,9 @@ class MediaStream {
   GstElement *rtx_receiver() const { return rtx_receive_; }
   // NACK packets sent for a received SSRC (W3C nackCount).
   guint nacks_sent(guint32 media_ssrc);
+  // The send-side bandwidth estimate (bits per second), 0 until the remote
+  // sent transport-cc feedback (W3C availableOutgoingBitrate).
+  guint64 bandwidth_estimate();
 
  private:
   MediaStream() = default;
@@ -107,6 +115,13 @@ class MediaStream {
   std::map<std::string, std::shared_ptr<SyncGroup>> sync_groups_;  // by CNAME, under lock_
   GstPad *rtcp_sink_ = nullptr;  // owned ref: the transport's RTCP input, fed by rtpbin
   GObject *session_ = nullptr;  // owned ref: rtpbin's session 0
+  // rtpbin's session element 0 (owned ref), whose twcc-stats summarise
+  // each transport-cc feedback, and the estimator they feed.
+  GstElement *session_element_ = nullptr;
+  gulong twcc_handler_ = 0;
+  std::mutex bwe_lock_;
+  BandwidthEstimator bwe_;
+  static void on_twcc_stats(GObject *session, GParamSpec *, gpointer data);
 };
 
 }  // namespace gst_rtc::peer

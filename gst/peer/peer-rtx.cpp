@@ -6,6 +6,7 @@
 #include <gst/rtp/rtp.h>
 
 #include <array>
+#include <deque>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -46,7 +47,12 @@ struct Private {
   std::map<guint, guint> pt_to_rtx;
   guint8 rid_id = 0, repaired_rid_id = 0;
   std::unordered_map<guint32, std::unique_ptr<Stream>> streams;  // by media SSRC
-  guint64 sent = 0, misses = 0;
+  guint64 sent = 0, misses = 0, limited = 0;
+  // Retransmissions at most `limit_bps` over the last second (0: no limit):
+  // under congestion they would add to what the path cannot carry.
+  guint64 limit_bps = 0;
+  std::deque<std::pair<gint64, gsize>> window;  // (monotonic us, bytes) sent
+  gsize window_bytes = 0;
   // Held while pushing: data and retransmissions come from two threads.
   std::mutex push_lock;
 };
@@ -210,7 +216,23 @@ bool retransmit(GstRtcPeerRtxSend *self, const GstStructure *s) {
     const guint16 seq = guint16(seqnum);
     GstBuffer *orig = st.packets[seq % kHistory];
     Header h;
-    if (orig && st.seqs[seq % kHistory] == seq && read_header(orig, &h)) {
+    bool over = false;
+    if (orig && st.seqs[seq % kHistory] == seq && p->limit_bps) {
+      const gint64 now = g_get_monotonic_time();
+      while (!p->window.empty() && now - p->window.front().first > G_USEC_PER_SEC) {
+        p->window_bytes -= p->window.front().second;
+        p->window.pop_front();
+      }
+      const gsize size = gst_buffer_get_size(orig) + 2;
+      over = (p->window_bytes + size) * 8 > p->limit_bps;
+      if (!over) {
+        p->window.emplace_back(now, size);
+        p->window_bytes += size;
+      }
+    }
+    if (over) {
+      ++p->limited;
+    } else if (orig && st.seqs[seq % kHistory] == seq && read_header(orig, &h)) {
       auto pt = p->pt_to_rtx.find(h.pt);
       if (pt != p->pt_to_rtx.end())
         out = rtx_packet(orig, h, guint8(pt->second), st.rtx_ssrc, st.rtx_seq, p->rid_id, p->repaired_rid_id);
@@ -218,11 +240,11 @@ bool retransmit(GstRtcPeerRtxSend *self, const GstStructure *s) {
     if (out) {
       ++st.rtx_seq;
       ++p->sent;
-    } else {
+    } else if (!over) {
       ++p->misses;
     }
   }
-  GST_LOG_OBJECT(self, "retransmission of %u on SSRC %08x: %s", seqnum, ssrc, out ? "sent" : "not kept");
+  GST_LOG_OBJECT(self, "retransmission of %u on SSRC %08x: %s", seqnum, ssrc, out ? "sent" : "not kept or over the limit");
   if (out) push(self, out);
   return true;
 }
@@ -285,6 +307,18 @@ static void gst_rtc_peer_rtx_send_class_init(GstRtcPeerRtxSendClass *klass) {
 namespace gst_rtc::peer {
 
 GstElement *rtx_send_new() { return GST_ELEMENT(g_object_new(GST_RTC_TYPE_PEER_RTX_SEND, nullptr)); }
+
+void rtx_send_limit(GstElement *rtx, guint64 bps) {
+  Private *p = GST_RTC_PEER_RTX_SEND(rtx)->priv;
+  std::lock_guard lock(p->lock);
+  p->limit_bps = bps;
+}
+
+guint64 rtx_send_limited(GstElement *rtx) {
+  Private *p = GST_RTC_PEER_RTX_SEND(rtx)->priv;
+  std::lock_guard lock(p->lock);
+  return p->limited;
+}
 
 void rtx_send_configure(GstElement *rtx, const std::map<guint, guint> &pt_to_rtx,
                         const std::map<guint32, guint32> &ssrc_to_rtx, guint8 rid_id, guint8 repaired_rid_id) {

@@ -41,6 +41,10 @@ void rtx_send_configure(GstElement *rtx, const std::map<guint, guint> &pt_to_rtx
 // Requests answered with a retransmission so far, and requests for packets
 // no longer (or never) kept.
 guint64 rtx_send_packets(GstElement *rtx);
+// Retransmissions limited to `bps` over the last second (0: no limit; any
+// thread), and the requests refused by that limit so far.
+void rtx_send_limit(GstElement *rtx, guint64 bps);
+guint64 rtx_send_limited(GstElement *rtx);
 guint64 rtx_send_misses(GstElement *rtx);
 
 }  // namespace gst_rtc::peer

@@ -438,6 +438,11 @@ GstStructure *PeerConnection::build_stats(GstPad *selector) {
                         lid.c_str(), "remote-candidate-id", G_TYPE_STRING, rid.c_str(), "state",
                         G_TYPE_STRING, "succeeded", "nominated", G_TYPE_BOOLEAN, TRUE, nullptr);
       copy_counters(cp);
+      // W3C availableOutgoingBitrate: the send-side estimate from the
+      // remote's transport-cc feedback (absent until there is one).
+      if (auto m = media_.find(stream->mid()); m != media_.end() && m->second)
+        if (const guint64 bps = m->second->bandwidth_estimate())
+          gst_structure_set(cp, "available-outgoing-bitrate", G_TYPE_DOUBLE, double(bps), nullptr);
       for (const char *f : {"local-type", "remote-type"})
         if (const gchar *v = gst_structure_get_string(pair, f))
           gst_structure_set(cp, f, G_TYPE_STRING, v, nullptr);
