@@ -29,6 +29,9 @@ struct SendTap {
   // The sender's (first) encoding is active (W3C RTCRtpEncodingParameters):
   // while not, nothing is sent.
   std::atomic<bool> active{true};
+  // A simulcast layer the bandwidth estimate cannot carry: paused too (the
+  // application's `active` stays as it set it).
+  std::atomic<bool> congested{false};
   std::atomic<int> out_pt{-1};  // the negotiated payload type, when it differs
   DtmfInjector dtmf;
   // Header extensions, when negotiated (one-byte ids; 0: not), written
@@ -306,7 +309,7 @@ void set_layer_encodings(GstRtcRtpSender *sender, const std::vector<std::string>
 GstPadProbeReturn send_tap(GstPad *, GstPadProbeInfo *info, gpointer data) {
   auto &tap = *static_cast<SendTap *>(data);
   if ((info->type & (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST)) &&
-      !tap.active.load(std::memory_order_relaxed))
+      (!tap.active.load(std::memory_order_relaxed) || tap.congested.load(std::memory_order_relaxed)))
     return GST_PAD_PROBE_DROP;
   if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
     GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
@@ -947,32 +950,86 @@ void PeerConnection::apply_max_bitrate(SinkPad &sp, guint64 bps) {
 }
 
 // The send-side bandwidth estimate of one transport once the path showed
-// congestion (RTCP thread): shared by its video pads, 85 % of it (audio,
-// RTCP, retransmissions and packet overhead take the rest), each encoder
-// capped to its share (never above what the application set for it).
+// congestion (RTCP thread). 85 % of it (audio, RTCP, retransmissions and
+// packet overhead take the rest) is shared equally by the video
+// transceivers; within a simulcast one, the layers the share carries at
+// the bitrates their encoders were given, lowest first, and the rest
+// paused until it grows (the lowest layer always sends, capped to the
+// share if need be); any other pad's encoder is capped to its share.
 void PeerConnection::apply_estimate(MediaStream *media, guint64 bps) {
   // Retransmissions get a quarter of it: repairing what a congested path
   // lost must not keep it congested.
   if (GstElement *rtx = media->rtx_sender()) rtx_send_limit(rtx, bps / 4);
-  std::vector<std::shared_ptr<SinkPad>> pads;
+  std::map<size_t, std::vector<std::shared_ptr<SinkPad>>> by_transceiver;
   {
     std::lock_guard<std::mutex> guard(lock_);
     for (const auto &sp : sink_pads_)
-      if (sp->media == media && sp->tap.video.load()) pads.push_back(sp);
+      if (sp->media == media && sp->tap.video.load() && sp->transceiver) by_transceiver[*sp->transceiver].push_back(sp);
   }
-  if (pads.empty()) return;
-  const guint64 share = std::max<guint64>(bps * 85 / 100 / pads.size(), 1);
-  GST_DEBUG_OBJECT(bin_, "bandwidth estimate %" G_GUINT64_FORMAT " bit/s: %" G_GUINT64_FORMAT " for each of %zu video pads",
-                   bps, share, pads.size());
-  for (auto &sp : pads) {
-    std::lock_guard<std::mutex> guard(sp->encoder_lock);
-    // Down at once; up in steps of 5 % (not an encoder reconfiguration
-    // every report).
-    const guint64 prev = sp->bwe_bitrate;
-    if (prev && share >= prev && share < prev + prev / 20) continue;
-    sp->bwe_bitrate = share;
-    apply_bitrate_locked(*sp, false);
+  if (by_transceiver.empty()) return;
+  const guint64 share = std::max<guint64>(bps * 85 / 100 / by_transceiver.size(), 1);
+  GST_DEBUG_OBJECT(bin_, "bandwidth estimate %" G_GUINT64_FORMAT " bit/s: %" G_GUINT64_FORMAT
+                   " for each of %zu video transceivers", bps, share, by_transceiver.size());
+  for (auto &[index, pads] : by_transceiver) {
+    std::vector<std::pair<guint64, std::shared_ptr<SinkPad>>> layers;  // (application bitrate, pad)
+    for (auto &sp : pads) {
+      std::lock_guard<std::mutex> guard(sp->encoder_lock);
+      layers.emplace_back(sp->rid.empty() ? 0 : application_bitrate(*sp), sp);
+    }
+    std::sort(layers.begin(), layers.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    guint64 budget = share;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      auto &[want, sp] = layers[i];
+      const bool simulcast = layers.size() > 1 && want > 0;
+      // A layer above the lowest that does not fit: paused.
+      const bool pause = simulcast && i > 0 && want > budget;
+      guint64 cap = share;
+      if (simulcast) {
+        cap = pause ? 0 : std::min(want, budget);
+        budget = budget > cap ? budget - cap : 0;
+      }
+      if (sp->tap.congested.exchange(pause) != pause) {
+        GST_INFO_OBJECT(bin_, "%s (rid %s): %s", GST_PAD_NAME(sp->ghost), sp->rid.c_str(),
+                        pause ? "paused: the bandwidth estimate cannot carry it" : "resumed");
+        if (!pause) gst_pad_push_event(sp->ghost, key_unit_request());
+      }
+      if (pause) continue;
+      std::lock_guard<std::mutex> guard(sp->encoder_lock);
+      // Down at once; up in steps of 5 % (not an encoder reconfiguration
+      // every report).
+      const guint64 prev = sp->bwe_bitrate;
+      if (prev && cap >= prev && cap < prev + prev / 20) continue;
+      sp->bwe_bitrate = cap;
+      apply_bitrate_locked(*sp, false);
+    }
   }
+}
+
+// What the application set the encoder feeding `sp` to send, in bits per
+// second (0: unknown), under sp.encoder_lock: its value before any cap.
+guint64 PeerConnection::application_bitrate(SinkPad &sp) {
+  GstElement *enc = sp.encoder ? GST_ELEMENT(gst_object_ref(sp.encoder)) : upstream_encoder(sp.ghost);
+  if (!enc) return 0;
+  guint64 bps = 0;
+  GstElementFactory *f = gst_element_get_factory(enc);
+  for (const auto &known : kBitrateProperties) {
+    if (!f || g_strcmp0(GST_OBJECT_NAME(f), known.factory) != 0) continue;
+    GParamSpec *ps = g_object_class_find_property(G_OBJECT_GET_CLASS(enc), known.property);
+    if (!ps) break;
+    GValue v = G_VALUE_INIT, wide = G_VALUE_INIT;
+    g_value_init(&v, ps->value_type);
+    if (sp.encoder && G_IS_VALUE(&sp.encoder_original))
+      g_value_copy(&sp.encoder_original, &v);
+    else
+      g_object_get_property(G_OBJECT(enc), known.property, &v);
+    g_value_init(&wide, G_TYPE_UINT64);
+    if (g_value_transform(&v, &wide)) bps = g_value_get_uint64(&wide) * known.unit;
+    g_value_unset(&wide);
+    g_value_unset(&v);
+    break;
+  }
+  gst_object_unref(enc);
+  return bps;
 }
 
 // The encoder's bitrate from the sender's max-bitrate and the estimate,
@@ -1271,6 +1328,7 @@ void PeerConnection::unlink_sink_pad(SinkPad &sp, bool hold) {
     sp.max_bitrate = 0;
     sp.bwe_bitrate = 0;
   }
+  sp.tap.congested = false;
   // Held again until linked to the next session, or dropped for good (a
   // stopped transceiver sends nothing more; its source must not block).
   sp.block_probe = gst_pad_add_probe(

@@ -165,6 +165,7 @@ class PeerConnection {
   void apply_max_bitrate(SinkPad &sp, guint64 bps);
   void apply_estimate(MediaStream *media, guint64 bps);
   void apply_bitrate_locked(SinkPad &sp, bool warn);
+  static guint64 application_bitrate(SinkPad &sp);
   void release_encoder(SinkPad &sp);
   void watch_sender(SinkPad &pad, GstRtcRtpSender *sender);
   std::string local_stream_id(const SinkPad &pad);
