@@ -65,7 +65,7 @@ std::uint64_t BandwidthEstimator::update(const Report &r) {
   // loss while more is sent than arrives).
   // Random loss on an uncongested path has no queue behind it.
   const bool standing = loss > 0.02 && queue_us_ > kStandingQueueUs && r.bitrate_recv &&
-                        double(r.bitrate_sent) > 1.05 * double(r.bitrate_recv);
+                        double(r.bitrate_sent) > 1.08 * double(r.bitrate_recv);
   if (trend > kOveruseMsPerS || standing || loss > 0.10)
     signal_ = Signal::Overuse;
   else if (trend < -kDrainMsPerS)

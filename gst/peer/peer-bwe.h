@@ -14,7 +14,7 @@
  *   a least-squares line through the last reports is the delay trend.
  *   A queue growing faster than `kOveruseMsPerS` is overuse;
  * - loss: over 10 % lost in a report is overuse too, and so is steady loss
- *   over 2 % while more is sent than arrives (a drop-tail queue standing
+ *   over 2 % with a queue while 8 % more is sent than arrives (a drop-tail queue standing
  *   full shows no delay trend); 2 % or less allows growth (the loss rules
  *   of GCC's loss controller);
  * - rate: on overuse, 0.85 x the rate the remote received (smoothed over

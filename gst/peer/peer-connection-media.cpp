@@ -957,9 +957,9 @@ void PeerConnection::apply_max_bitrate(SinkPad &sp, guint64 bps) {
 // paused until it grows (the lowest layer always sends, capped to the
 // share if need be); any other pad's encoder is capped to its share.
 void PeerConnection::apply_estimate(MediaStream *media, guint64 bps) {
-  // Retransmissions get a quarter of it: repairing what a congested path
-  // lost must not keep it congested.
-  if (GstElement *rtx = media->rtx_sender()) rtx_send_limit(rtx, bps / 4);
+  // Retransmissions get half of it: repairing what a congested path lost
+  // must not keep it congested, and repairs of random loss still fit.
+  if (GstElement *rtx = media->rtx_sender()) rtx_send_limit(rtx, bps / 2);
   std::map<size_t, std::vector<std::shared_ptr<SinkPad>>> by_transceiver;
   {
     std::lock_guard<std::mutex> guard(lock_);

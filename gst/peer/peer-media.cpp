@@ -194,6 +194,93 @@ void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, gu
     slot = GST_ELEMENT(gst_object_ref(jitterbuffer));
   }
   self->update_nack(ssrc, jitterbuffer);
+  // Key unit requests for this stream (a decoder's, or the jitter buffer's
+  // when it gave video up) leave as a PLI at once, not with rtpsession's
+  // next early RTCP packet (at most one per regular interval: a second
+  // request within the interval waited up to a second).
+  struct Watch {
+    MediaStream *self;
+    guint32 ssrc;
+  };
+  if (GstPad *sink = gst_element_get_static_pad(jitterbuffer, "sink")) {
+    gst_pad_add_probe(
+        sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+          auto *w = static_cast<Watch *>(data);
+          GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
+          if (GST_EVENT_TYPE(ev) != GST_EVENT_CUSTOM_UPSTREAM || !gst_event_has_name(ev, "GstForceKeyUnit"))
+            return GST_PAD_PROBE_OK;
+          guint pt = 0;
+          const GstStructure *st = gst_event_get_structure(ev);
+          if (!gst_structure_get_uint(st, "payload", &pt)) pt = G_MAXUINT;
+          return w->self->send_pli(w->ssrc, pt) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+        },
+        new Watch{self, ssrc}, [](gpointer data) { delete static_cast<Watch *>(data); });
+    gst_object_unref(sink);
+  }
+}
+
+// A reduced-size compound packet the way send_nack() sends it: an empty
+// receiver report and a Picture Loss Indication (RFC 4585 6.3.1), when the
+// stream's payload type negotiated `nack pli` (`pt` G_MAXUINT: the
+// request named none, any of the stream's). A request within 100 ms of the
+// last one for the stream is answered by that one (TRUE, nothing sent).
+bool MediaStream::send_pli(guint32 media_ssrc, guint pt) {
+  if (!rtcp_sink_ || !session_) return false;
+  {
+    std::lock_guard lock(lock_);
+    bool allowed = false;
+    for (const auto &[p, caps] : pt_map_) {
+      if (pt != G_MAXUINT && p != pt) continue;
+      gboolean pli = FALSE;
+      if (caps && gst_caps_get_size(caps) > 0 &&
+          gst_structure_get_boolean(gst_caps_get_structure(caps, 0), "rtcp-fb-nack-pli", &pli) && pli)
+        allowed = true;
+    }
+    if (!allowed) return false;  // rtpsession decides (FIR, or nothing)
+    const gint64 now = g_get_monotonic_time();
+    gint64 &last = last_pli_[media_ssrc];
+    if (last && now - last < 100 * G_TIME_SPAN_MILLISECOND) return true;
+    last = now;
+  }
+  if (GstEvent *segment = gst_pad_get_sticky_event(rtcp_sink_, GST_EVENT_SEGMENT, 0))
+    gst_event_unref(segment);
+  else
+    return false;
+  guint sender_ssrc = 0;
+  g_object_get(session_, "internal-ssrc", &sender_ssrc, nullptr);
+  constexpr gsize kRr = 8, kPli = 12, kRoom = 32;
+  GstBuffer *buf = gst_buffer_new_allocate(nullptr, kRr + kPli + kRoom, nullptr);
+  GstMapInfo map;
+  if (!buf || !gst_buffer_map(buf, &map, GST_MAP_WRITE)) {
+    if (buf) gst_buffer_unref(buf);
+    return false;
+  }
+  guint8 *p = map.data;
+  p[0] = 0x80;  // V=2, RC=0
+  p[1] = GST_RTCP_TYPE_RR;
+  GST_WRITE_UINT16_BE(p + 2, kRr / 4 - 1);
+  GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
+  p += kRr;
+  p[0] = 0x80 | GST_RTCP_PSFB_TYPE_PLI;  // V=2, FMT=1
+  p[1] = GST_RTCP_TYPE_PSFB;
+  GST_WRITE_UINT16_BE(p + 2, kPli / 4 - 1);
+  GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
+  GST_WRITE_UINT32_BE(p + 8, media_ssrc);
+  gst_buffer_unmap(buf, &map);
+  gst_buffer_set_size(buf, kRr + kPli);
+  const GstFlowReturn ret = gst_pad_chain(rtcp_sink_, buf);
+  GST_DEBUG("PLI for SSRC %08x: %s", media_ssrc, gst_flow_get_name(ret));
+  if (ret != GST_FLOW_OK) return false;
+  std::lock_guard lock(lock_);
+  ++plis_sent_[media_ssrc];
+  return true;
+}
+
+guint MediaStream::plis_sent(guint32 media_ssrc) {
+  std::lock_guard lock(lock_);
+  auto it = plis_sent_.find(media_ssrc);
+  return it == plis_sent_.end() ? 0 : it->second;
 }
 
 bool MediaStream::send_nack(guint32 media_ssrc, guint16 seqnum) {

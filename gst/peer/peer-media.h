@@ -81,6 +81,9 @@ class MediaStream {
   GstElement *rtx_receiver() const { return rtx_receive_; }
   // NACK packets sent for a received SSRC (W3C nackCount).
   guint nacks_sent(guint32 media_ssrc);
+  // PLIs sent by the bin itself for a received SSRC (rtpsession counts its
+  // own): part of W3C pliCount.
+  guint plis_sent(guint32 media_ssrc);
   // The send-side bandwidth estimate (bits per second), 0 until the remote
   // sent transport-cc feedback (W3C availableOutgoingBitrate).
   guint64 bandwidth_estimate();
@@ -99,6 +102,8 @@ class MediaStream {
   void learn_mid(GstBuffer *buf);
   // Sends a Generic NACK for one packet of `media_ssrc` now (any thread).
   bool send_nack(guint32 media_ssrc, guint16 seqnum);
+  // Sends a PLI for `media_ssrc` now when payload type `pt` allows it.
+  bool send_pli(guint32 media_ssrc, guint pt);
 
   GstBin *bin_ = nullptr;  // not owned
   GstElement *rtpbin_ = nullptr, *funnel_ = nullptr;  // owned refs
@@ -112,6 +117,8 @@ class MediaStream {
   std::map<guint32, std::string> learnt_mids_, learnt_rids_;  // under lock_
   std::map<guint32, GstElement *> jitterbuffers_;  // owned refs, under lock_
   std::map<guint32, guint> nacks_sent_;  // under lock_
+  std::map<guint32, guint> plis_sent_;   // under lock_
+  std::map<guint32, gint64> last_pli_;   // monotonic us, under lock_
   std::map<std::string, std::shared_ptr<SyncGroup>> sync_groups_;  // by CNAME, under lock_
   GstPad *rtcp_sink_ = nullptr;  // owned ref: the transport's RTCP input, fed by rtpbin
   GObject *session_ = nullptr;  // owned ref: rtpbin's session 0

@@ -672,7 +672,8 @@ void PeerConnection::add_media_stats(GstStructure *out, double ts,
                       gint64(get_int(s, "packets-lost")), "nack-count", G_TYPE_UINT,
                       stream ? stream->nacks_sent(ssrc) : 0u, nullptr);
     if (kind == "video")
-      gst_structure_set(in, "pli-count", G_TYPE_UINT, get_uint(s, "sent-pli-count"), "fir-count", G_TYPE_UINT,
+      gst_structure_set(in, "pli-count", G_TYPE_UINT,
+                        get_uint(s, "sent-pli-count") + (stream ? stream->plis_sent(ssrc) : 0u), "fir-count", G_TYPE_UINT,
                         get_uint(s, "sent-fir-count"), nullptr);
     {
       // W3C audioLevel: linear, 1.0 = 0 dBov, from the RFC 6464 level.

@@ -35,6 +35,7 @@ class WithWebrtcbin(Media):
     # buffer (reaching into it to lose packets), pad msid grouping, CVO,
     # audio level and simulcast layers.
     test_inactive_sender_sends_nothing = None
+    test_key_unit_requests_in_quick_succession = None
     test_max_bitrate_caps_the_encoder = None
     test_max_bitrate_without_a_known_encoder_warns = None
     test_lost_video_asks_for_a_key_frame = None

@@ -571,6 +571,35 @@ class Media(PeerTestCase):
         self.assertTrue(rx.sinks[0][1].get_static_pad('sink').push_event(ask))
         wait_until(lambda: len(requests) > before, what='GstForceKeyUnit at the encoder')
 
+    def test_key_unit_requests_in_quick_succession(self):
+        """Key unit requests 300 ms apart (a decoder recovering from repeated
+        loss) each reach the sender's encoder within 100 ms and are counted
+        in inbound-rtp pliCount: each leaves as a PLI at once (through
+        rtpsession's early RTCP they took 25-320 ms on this path)."""
+        self.rtcpeerbin_only('rtcpeerbin sends PLIs itself')
+        pr = self.pair(**self.PAIR)
+        rx = Receiver(pr, pr.b)
+        pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
+        self.transceiver_of(pad)
+        enc = pad.get_peer().get_parent_element().get_by_name('enc')
+        requests = key_unit_requests(enc)
+        pr.negotiate('a')
+        pr.wait_connected()
+        wait_until(lambda: rx.frames['video'] >= 5 and rx.sinks, what='video flowing')
+        time.sleep(0.3)
+        decoder_sink = rx.sinks[0][1].get_static_pad('sink')
+        for k in range(5):
+            before = len(requests)
+            ask = Gst.Event.new_custom(Gst.EventType.CUSTOM_UPSTREAM,
+                                       Gst.Structure.new_from_string('GstForceKeyUnit, all-headers=(boolean)true'))
+            self.assertTrue(decoder_sink.push_event(ask))
+            wait_until(lambda: len(requests) > before, timeout=0.1 * SLOW, interval=0.005,
+                       what=f'request {k + 1} at the encoder')
+            time.sleep(0.3)
+        plis = [s.get_value('pli-count') for s in pr.b.stats().values() if stat_type(s) == 'inbound-rtp'
+                and s.has_field('pli-count')]
+        self.assertGreaterEqual(sum(plis), 5, f'pliCount {plis}')
+
     def test_inactive_sender_sends_nothing(self):
         """W3C setParameters(): the sender's encoding set active=false stops
         the far side's frames (RTCP goes on); active=true again resumes
