@@ -5,6 +5,8 @@
 
 #include <gst/rtp/rtp.h>
 
+#include <cstring>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -220,8 +222,8 @@ void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, gu
   }
 }
 
-// A reduced-size compound packet the way send_nack() sends it: an empty
-// receiver report and a Picture Loss Indication (RFC 4585 6.3.1), when the
+// A Picture Loss Indication (RFC 4585 6.3.1) after an empty receiver
+// report, the way send_nack() sends its NACK, when the
 // stream's payload type negotiated `nack pli` (`pt` G_MAXUINT: the
 // request named none, any of the stream's). A request within 100 ms of the
 // last one for the stream is answered by that one (TRUE, nothing sent).
@@ -243,36 +245,13 @@ bool MediaStream::send_pli(guint32 media_ssrc, guint pt) {
     if (last && now - last < 100 * G_TIME_SPAN_MILLISECOND) return true;
     last = now;
   }
-  if (GstEvent *segment = gst_pad_get_sticky_event(rtcp_sink_, GST_EVENT_SEGMENT, 0))
-    gst_event_unref(segment);
-  else
-    return false;
-  guint sender_ssrc = 0;
-  g_object_get(session_, "internal-ssrc", &sender_ssrc, nullptr);
-  constexpr gsize kRr = 8, kPli = 12, kRoom = 32;
-  GstBuffer *buf = gst_buffer_new_allocate(nullptr, kRr + kPli + kRoom, nullptr);
-  GstMapInfo map;
-  if (!buf || !gst_buffer_map(buf, &map, GST_MAP_WRITE)) {
-    if (buf) gst_buffer_unref(buf);
+  const GstFlowReturn ret = send_feedback(GST_RTCP_TYPE_PSFB, GST_RTCP_PSFB_TYPE_PLI, media_ssrc, nullptr, 0);
+  GST_DEBUG("PLI for SSRC %08x: %s", media_ssrc, gst_flow_get_name(ret));
+  std::lock_guard lock(lock_);
+  if (ret != GST_FLOW_OK) {
+    last_pli_.erase(media_ssrc);  // not sent: rtpsession gets the request
     return false;
   }
-  guint8 *p = map.data;
-  p[0] = 0x80;  // V=2, RC=0
-  p[1] = GST_RTCP_TYPE_RR;
-  GST_WRITE_UINT16_BE(p + 2, kRr / 4 - 1);
-  GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
-  p += kRr;
-  p[0] = 0x80 | GST_RTCP_PSFB_TYPE_PLI;  // V=2, FMT=1
-  p[1] = GST_RTCP_TYPE_PSFB;
-  GST_WRITE_UINT16_BE(p + 2, kPli / 4 - 1);
-  GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
-  GST_WRITE_UINT32_BE(p + 8, media_ssrc);
-  gst_buffer_unmap(buf, &map);
-  gst_buffer_set_size(buf, kRr + kPli);
-  const GstFlowReturn ret = gst_pad_chain(rtcp_sink_, buf);
-  GST_DEBUG("PLI for SSRC %08x: %s", media_ssrc, gst_flow_get_name(ret));
-  if (ret != GST_FLOW_OK) return false;
-  std::lock_guard lock(lock_);
   ++plis_sent_[media_ssrc];
   return true;
 }
@@ -283,43 +262,51 @@ guint MediaStream::plis_sent(guint32 media_ssrc) {
   return it == plis_sent_.end() ? 0 : it->second;
 }
 
-bool MediaStream::send_nack(guint32 media_ssrc, guint16 seqnum) {
-  if (!rtcp_sink_ || !session_) return false;
+GstFlowReturn MediaStream::send_feedback(guint8 type, guint8 fmt, guint32 media_ssrc, const guint8 *fci,
+                                         gsize fci_size) {
+  if (!rtcp_sink_ || !session_) return GST_FLOW_NOT_LINKED;
   // Until rtpbin started its RTCP stream on that pad (stream-start, caps,
   // segment), rtpsession sends the request itself.
   if (GstEvent *segment = gst_pad_get_sticky_event(rtcp_sink_, GST_EVENT_SEGMENT, 0))
     gst_event_unref(segment);
   else
-    return false;
+    return GST_FLOW_NOT_NEGOTIATED;
   guint sender_ssrc = 0;
   g_object_get(session_, "internal-ssrc", &sender_ssrc, nullptr);
   // A compound packet (RFC 3550 6.1, RFC 4585 3.1): an empty receiver report,
-  // then a Generic NACK (RFC 4585 6.2.1) for one packet (BLP 0). Room after
-  // it for SRTCP's trailer, so protecting it does not copy.
-  constexpr gsize kRr = 8, kNack = 16, kRoom = 32;
-  GstBuffer *buf = gst_buffer_new_allocate(nullptr, kRr + kNack + kRoom, nullptr);
+  // then the feedback message. Room after it for SRTCP's trailer, so
+  // protecting it does not copy.
+  const gsize rr = 8, fb = 12 + fci_size, room = 32;
+  GstBuffer *buf = gst_buffer_new_allocate(nullptr, rr + fb + room, nullptr);
   GstMapInfo map;
   if (!buf || !gst_buffer_map(buf, &map, GST_MAP_WRITE)) {
     if (buf) gst_buffer_unref(buf);
-    return false;
+    return GST_FLOW_ERROR;
   }
   guint8 *p = map.data;
   p[0] = 0x80;  // V=2, RC=0
   p[1] = GST_RTCP_TYPE_RR;
-  GST_WRITE_UINT16_BE(p + 2, kRr / 4 - 1);
+  GST_WRITE_UINT16_BE(p + 2, rr / 4 - 1);
   GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
-  p += kRr;
-  p[0] = 0x80 | GST_RTCP_RTPFB_TYPE_NACK;  // V=2, FMT=1
-  p[1] = GST_RTCP_TYPE_RTPFB;
-  GST_WRITE_UINT16_BE(p + 2, kNack / 4 - 1);
+  p += rr;
+  p[0] = 0x80 | fmt;  // V=2
+  p[1] = type;
+  GST_WRITE_UINT16_BE(p + 2, fb / 4 - 1);
   GST_WRITE_UINT32_BE(p + 4, sender_ssrc);
   GST_WRITE_UINT32_BE(p + 8, media_ssrc);
-  GST_WRITE_UINT16_BE(p + 12, seqnum);
-  GST_WRITE_UINT16_BE(p + 14, 0);
+  if (fci_size) memcpy(p + 12, fci, fci_size);
   gst_buffer_unmap(buf, &map);
-  gst_buffer_set_size(buf, kRr + kNack);
+  gst_buffer_set_size(buf, rr + fb);
   // The pad's stream lock orders it with rtpbin's own RTCP.
-  const GstFlowReturn ret = gst_pad_chain(rtcp_sink_, buf);
+  return gst_pad_chain(rtcp_sink_, buf);
+}
+
+bool MediaStream::send_nack(guint32 media_ssrc, guint16 seqnum) {
+  // A Generic NACK (RFC 4585 6.2.1) for one packet (BLP 0).
+  guint8 fci[4];
+  GST_WRITE_UINT16_BE(fci, seqnum);
+  GST_WRITE_UINT16_BE(fci + 2, 0);
+  const GstFlowReturn ret = send_feedback(GST_RTCP_TYPE_RTPFB, GST_RTCP_RTPFB_TYPE_NACK, media_ssrc, fci, sizeof fci);
   GST_LOG("NACK %u for SSRC %08x: %s", seqnum, media_ssrc, gst_flow_get_name(ret));
   if (ret != GST_FLOW_OK) return false;
   std::lock_guard lock(lock_);

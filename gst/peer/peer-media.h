@@ -104,6 +104,9 @@ class MediaStream {
   bool send_nack(guint32 media_ssrc, guint16 seqnum);
   // Sends a PLI for `media_ssrc` now when payload type `pt` allows it.
   bool send_pli(guint32 media_ssrc, guint pt);
+  // An empty RR and one feedback message (RTCP `type`, `fmt`) about
+  // `media_ssrc` with its FCI, into the transport's RTCP input now.
+  GstFlowReturn send_feedback(guint8 type, guint8 fmt, guint32 media_ssrc, const guint8 *fci, gsize fci_size);
 
   GstBin *bin_ = nullptr;  // not owned
   GstElement *rtpbin_ = nullptr, *funnel_ = nullptr;  // owned refs

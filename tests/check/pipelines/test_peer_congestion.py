@@ -12,11 +12,10 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_harness import SLOW, Gst, main, stat_type, wait_until  # noqa: E402
+from peer_harness import SLOW, main, stat_type, wait_until  # noqa: E402
 import test_peer_media as tpm  # noqa: E402
 
 LINK_KBIT = 600
@@ -92,41 +91,16 @@ class Congestion(tpm.Media):
         paused (its packets stop) while the low one keeps being decoded.
         The application's `active` stays true."""
         pr = self.pair(**self.PAIR)
-        frames = {}
-        lock = threading.Lock()
-
-        def on_pad(_el, pad):
-            if pad.get_direction() != Gst.PadDirection.SRC:
-                return
-            rid = pad.get_property('rid')
-            # async=false: a paused layer's sink must not hold the pipeline in preroll.
-            dec = Gst.parse_bin_from_description('queue ! rtpvp8depay ! vp8dec ! fakesink name=sink async=false', True)
-
-            def frame(_pad, _info):
-                with lock:
-                    frames[rid] = frames.get(rid, 0) + 1
-                return Gst.PadProbeReturn.OK
-            dec.get_by_name('sink').get_static_pad('sink').add_probe(Gst.PadProbeType.BUFFER, frame)
-            pr.pipeline.add(dec)
-            dec.sync_state_with_parent()
-            pad.link(dec.get_static_pad('sink'))
-
-        pr.b.el.connect('pad-added', on_pad)
+        layers = tpm.LayerReceiver(pr, pr.b)
         transceiver = None
         for rid, (w, h), bps in (('l', (160, 120), 150000), ('h', (640, 480), 1500000)):
-            src = Gst.parse_bin_from_description(
-                f'videotestsrc is-live=true pattern=zone-plate kx2=20 ky2=20 kt=1 ! '
-                f'video/x-raw,width={w},height={h},framerate=30/1 ! '
-                f'vp8enc deadline=1 target-bitrate={bps} keyframe-max-dist=60 ! rtpvp8pay pt=96', True)
-            pr.pipeline.add(src)
-            sink = pr.a.el.request_pad_simple('sink_%u')
-            sink.set_property('rid', rid)
-            self.assertEqual(src.get_static_pad('src').link(sink), Gst.PadLinkReturn.OK)
-            src.sync_state_with_parent()
+            sink = tpm.add_layer(pr, pr.a, rid, 'videotestsrc is-live=true pattern=zone-plate kx2=20 ky2=20 kt=1 ! '
+                                 f'video/x-raw,width={w},height={h},framerate=30/1 ! '
+                                 f'vp8enc deadline=1 target-bitrate={bps} keyframe-max-dist=60 ! rtpvp8pay pt=96')
             transceiver = self.transceiver_of(sink)
         pr.negotiate('a')
         pr.wait_connected()
-        wait_until(lambda: frames.get('l', 0) >= 5, timeout=10 * SLOW, what=f'the low layer decoded ({frames})')
+        wait_until(lambda: layers.frames('l') >= 5, timeout=10 * SLOW, what=f'the low layer decoded ({layers.decoded})')
 
         def packets():
             out = [s for s in pr.a.stats().values() if stat_type(s) == 'outbound-rtp']
@@ -138,10 +112,10 @@ class Congestion(tpm.Media):
             return packets().get('h', 0) - before < 5
 
         wait_until(high_stopped, timeout=20 * SLOW, interval=0.1, what=f'the high layer paused ({packets()})')
-        low_frames, start = frames.get('l', 0), time.monotonic()
+        low_frames, start = layers.frames('l'), time.monotonic()
         time.sleep(2.0)
-        self.assertGreater(frames.get('l', 0) - low_frames, 5 * (time.monotonic() - start),
-                           f'the low layer stalled while the high one was paused ({frames})')
+        self.assertGreater(layers.frames('l') - low_frames, 5 * (time.monotonic() - start),
+                           f'the low layer stalled while the high one was paused ({layers.decoded})')
         params = transceiver.get_property('sender').get_property('parameters').to_string()
         self.assertNotIn('active=(boolean)false', params, 'the application\'s active was changed')
 

@@ -70,6 +70,60 @@ def add_source(pr, peer, description):
     return sink
 
 
+class LayerReceiver:
+    """Decodes each VP8 src pad of a peer by its `rid` (simulcast layers):
+    frames and size per rid. Sinks are async=false: a layer that stops
+    (paused) must not hold the pipeline in preroll."""
+
+    def __init__(self, pr, peer):
+        self.pr = pr
+        self.decoded = {}  # rid -> (frames, (width, height))
+        self.lock = threading.Lock()
+        peer.el.connect('pad-added', self._on_pad)
+
+    def _on_pad(self, _el, pad):
+        if pad.get_direction() != Gst.PadDirection.SRC:
+            return
+        rid = pad.get_property('rid')
+        dec = Gst.parse_bin_from_description('queue ! rtpvp8depay ! vp8dec ! fakesink name=sink async=false', True)
+
+        def frame(sink_pad, _info):
+            st = sink_pad.get_current_caps().get_structure(0)
+            with self.lock:
+                n, _ = self.decoded.get(rid, (0, None))
+                self.decoded[rid] = (n + 1, (st.get_value('width'), st.get_value('height')))
+            return Gst.PadProbeReturn.OK
+        dec.get_by_name('sink').get_static_pad('sink').add_probe(Gst.PadProbeType.BUFFER, frame)
+        self.pr.pipeline.add(dec)
+        dec.sync_state_with_parent()
+        pad.link(dec.get_static_pad('sink'))
+
+    def frames(self, rid):
+        with self.lock:
+            return self.decoded.get(rid, (0, None))[0]
+
+    def size(self, rid):
+        with self.lock:
+            return self.decoded.get(rid, (0, None))[1]
+
+
+def add_layer(pr, peer, rid, description):
+    """A source linked to a new sink pad of `peer` sending simulcast layer `rid`."""
+    src = Gst.parse_bin_from_description(description, True)
+    pr.pipeline.add(src)
+    sink = peer.el.request_pad_simple('sink_%u')
+    sink.set_property('rid', rid)
+    assert src.get_static_pad('src').link(sink) == Gst.PadLinkReturn.OK
+    src.sync_state_with_parent()
+    return sink
+
+
+def force_key_unit():
+    """What a decoder sends upstream on loss."""
+    return Gst.Event.new_custom(Gst.EventType.CUSTOM_UPSTREAM,
+                                Gst.Structure.new_from_string('GstForceKeyUnit, all-headers=(boolean)true'))
+
+
 def key_unit_requests(encoder):
     """Times (monotonic) of the GstForceKeyUnit requests reaching `encoder`
     from downstream, as they come."""
@@ -556,6 +610,14 @@ class Media(PeerTestCase):
         """A receiver's key unit request (what a decoder sends on loss)
         travels as RTCP PLI and reaches the sender's encoder as a
         GstForceKeyUnit event."""
+        pr, decoder_sink, requests = self.video_with_key_unit_requests()
+        before = len(requests)
+        self.assertTrue(decoder_sink.push_event(force_key_unit()))
+        wait_until(lambda: len(requests) > before, what='GstForceKeyUnit at the encoder')
+
+    def video_with_key_unit_requests(self):
+        """a sends VP8 to b, decoded: (pair, b's decoder sink pad, times of
+        the key unit requests reaching a's encoder)."""
         pr = self.pair(**self.PAIR)
         rx = Receiver(pr, pr.b)
         pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
@@ -565,11 +627,7 @@ class Media(PeerTestCase):
         pr.negotiate('a')
         pr.wait_connected()
         wait_until(lambda: rx.frames['video'] >= 5 and rx.sinks, what='video flowing')
-        before = len(requests)
-        ask = Gst.Event.new_custom(Gst.EventType.CUSTOM_UPSTREAM,
-                                   Gst.Structure.new_from_string('GstForceKeyUnit, all-headers=(boolean)true'))
-        self.assertTrue(rx.sinks[0][1].get_static_pad('sink').push_event(ask))
-        wait_until(lambda: len(requests) > before, what='GstForceKeyUnit at the encoder')
+        return pr, rx.sinks[0][1].get_static_pad('sink'), requests
 
     def test_key_unit_requests_in_quick_succession(self):
         """Key unit requests 300 ms apart (a decoder recovering from repeated
@@ -577,22 +635,11 @@ class Media(PeerTestCase):
         in inbound-rtp pliCount: each leaves as a PLI at once (through
         rtpsession's early RTCP they took 25-320 ms on this path)."""
         self.rtcpeerbin_only('rtcpeerbin sends PLIs itself')
-        pr = self.pair(**self.PAIR)
-        rx = Receiver(pr, pr.b)
-        pad = add_source(pr, pr.a, VIDEO.replace('vp8enc', 'vp8enc name=enc'))
-        self.transceiver_of(pad)
-        enc = pad.get_peer().get_parent_element().get_by_name('enc')
-        requests = key_unit_requests(enc)
-        pr.negotiate('a')
-        pr.wait_connected()
-        wait_until(lambda: rx.frames['video'] >= 5 and rx.sinks, what='video flowing')
+        pr, decoder_sink, requests = self.video_with_key_unit_requests()
         time.sleep(0.3)
-        decoder_sink = rx.sinks[0][1].get_static_pad('sink')
         for k in range(5):
             before = len(requests)
-            ask = Gst.Event.new_custom(Gst.EventType.CUSTOM_UPSTREAM,
-                                       Gst.Structure.new_from_string('GstForceKeyUnit, all-headers=(boolean)true'))
-            self.assertTrue(decoder_sink.push_event(ask))
+            self.assertTrue(decoder_sink.push_event(force_key_unit()))
             wait_until(lambda: len(requests) > before, timeout=0.1 * SLOW, interval=0.005,
                        what=f'request {k + 1} at the encoder')
             time.sleep(0.3)
@@ -852,37 +899,11 @@ class Media(PeerTestCase):
         own size."""
         self.rtcpeerbin_only('simulcast layers on rtcpeerbin sink pads')
         pr = self.pair(**self.PAIR)
-        decoded = {}  # rid -> (frames, (width, height))
-        lock = threading.Lock()
-
-        def on_pad(_el, pad):
-            if pad.get_direction() != Gst.PadDirection.SRC:
-                return
-            rid = pad.get_property('rid')
-            dec = Gst.parse_bin_from_description('queue ! rtpvp8depay ! vp8dec ! fakesink name=sink', True)
-
-            def frame(sink_pad, info):
-                st = sink_pad.get_current_caps().get_structure(0)
-                with lock:
-                    n, _ = decoded.get(rid, (0, None))
-                    decoded[rid] = (n + 1, (st.get_value('width'), st.get_value('height')))
-                return Gst.PadProbeReturn.OK
-            dec.get_by_name('sink').get_static_pad('sink').add_probe(Gst.PadProbeType.BUFFER, frame)
-            pr.pipeline.add(dec)
-            dec.sync_state_with_parent()
-            pad.link(dec.get_static_pad('sink'))
-
-        pr.b.el.connect('pad-added', on_pad)
+        layers = LayerReceiver(pr, pr.b)
         transceivers = set()
         for rid, (w, h) in (('l', (160, 120)), ('h', (320, 240))):
-            src = Gst.parse_bin_from_description(
-                f'videotestsrc is-live=true ! video/x-raw,width={w},height={h},framerate=30/1 ! '
-                'vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96', True)
-            pr.pipeline.add(src)
-            sink = pr.a.el.request_pad_simple('sink_%u')
-            sink.set_property('rid', rid)
-            self.assertEqual(src.get_static_pad('src').link(sink), Gst.PadLinkReturn.OK)
-            src.sync_state_with_parent()
+            sink = add_layer(pr, pr.a, rid, f'videotestsrc is-live=true ! video/x-raw,width={w},height={h},'
+                             'framerate=30/1 ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96')
             transceivers.add(self.transceiver_of(sink))
         self.assertEqual(len(transceivers), 1, 'the layers share one transceiver')
         params = transceivers.pop().get_property('sender').get_property('parameters').to_string()
@@ -893,15 +914,12 @@ class Media(PeerTestCase):
         self.assertRegex(answer, r'a=simulcast:recv l;h\r?\n')
         pr.wait_connected()
 
-        def both():
-            with lock:
-                return all(decoded.get(r, (0, None))[0] >= 15 for r in ('l', 'h'))
         try:
-            wait_until(both, what='15 decoded frames of each layer')
+            wait_until(lambda: min(layers.frames('l'), layers.frames('h')) >= 15, what='15 decoded frames of each layer')
         except AssertionError:
-            self.fail(f'layers decoded: {decoded}')
-        self.assertEqual(decoded['l'][1], (160, 120))
-        self.assertEqual(decoded['h'][1], (320, 240))
+            self.fail(f'layers decoded: {layers.decoded}')
+        self.assertEqual(layers.size('l'), (160, 120))
+        self.assertEqual(layers.size('h'), (320, 240))
         # W3C: an outbound-rtp per layer, with its rid.
         out = [s for s in pr.a.stats().values() if stat_type(s) == 'outbound-rtp']
         layers = {s.get_string('rid'): (s.get_uint('ssrc')[1], s.get_uint64('packets-sent')[1]) for s in out}
