@@ -186,6 +186,7 @@ MdnsQuery::~MdnsQuery() {
 }
 
 void MdnsQuery::send_questions() {
+  ++sent_;
   const std::vector<std::uint8_t> packet = mdns_query_packet(name_);
   if (packet.empty()) return;
   GInetAddress *group = g_inet_address_new_from_string(kGroup);
@@ -204,7 +205,6 @@ void MdnsQuery::send_questions() {
   }
   g_object_unref(to);
   g_object_unref(group);
-  ++sent_;
 }
 
 void MdnsQuery::finish(std::optional<std::string> address) {
