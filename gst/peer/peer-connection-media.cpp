@@ -95,10 +95,11 @@ struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
   gulong parameters_handler = 0;
   // W3C max-bitrate: the encoder upstream it caps (owned ref), the property
   // and the value the application had set, put back when the cap goes.
-  std::mutex encoder_lock;  // the four below
+  std::mutex encoder_lock;  // the six below
   GstElement *encoder = nullptr;
   std::string encoder_property;
   GValue encoder_original = G_VALUE_INIT;
+  GValue encoder_set = G_VALUE_INIT;  // what the bin last set (a change since is the application's)
   guint64 max_bitrate = 0;  // the sender's max-bitrate, 0: none
   guint64 bwe_bitrate = 0;  // its share of the bandwidth estimate, 0: none
 
@@ -113,6 +114,7 @@ struct PeerConnection::SinkPad : std::enable_shared_from_this<SinkPad> {
     unwatch_sender();
     if (encoder) gst_object_unref(encoder);
     if (G_IS_VALUE(&encoder_original)) g_value_unset(&encoder_original);
+    if (G_IS_VALUE(&encoder_set)) g_value_unset(&encoder_set);
     if (funnel_pad) gst_object_unref(funnel_pad);
     if (pay) gst_object_unref(pay);
     if (ident) gst_object_unref(ident);
@@ -929,9 +931,17 @@ void PeerConnection::watch_sender(SinkPad &sp, GstRtcRtpSender *sender) {
 void PeerConnection::release_encoder(SinkPad &sp) {
   if (!sp.encoder) return;
   if (G_IS_VALUE(&sp.encoder_original)) {
-    g_object_set_property(G_OBJECT(sp.encoder), sp.encoder_property.c_str(), &sp.encoder_original);
+    // Unless the application set another value meanwhile.
+    GValue current = G_VALUE_INIT;
+    g_value_init(&current, G_VALUE_TYPE(&sp.encoder_original));
+    g_object_get_property(G_OBJECT(sp.encoder), sp.encoder_property.c_str(), &current);
+    GParamSpec *ps = g_object_class_find_property(G_OBJECT_GET_CLASS(sp.encoder), sp.encoder_property.c_str());
+    if (!G_IS_VALUE(&sp.encoder_set) || g_param_values_cmp(ps, &current, &sp.encoder_set) == 0)
+      g_object_set_property(G_OBJECT(sp.encoder), sp.encoder_property.c_str(), &sp.encoder_original);
+    g_value_unset(&current);
     g_value_unset(&sp.encoder_original);
   }
+  if (G_IS_VALUE(&sp.encoder_set)) g_value_unset(&sp.encoder_set);
   gst_object_unref(sp.encoder);
   sp.encoder = nullptr;
   sp.encoder_property.clear();
@@ -1075,6 +1085,16 @@ void PeerConnection::apply_bitrate_locked(SinkPad &sp, bool warn) {
   for (const auto &known : kBitrateProperties)
     if (prop == known.property && g_strcmp0(GST_OBJECT_NAME(gst_element_get_factory(sp.encoder)), known.factory) == 0)
       unit = known.unit;
+  GValue current = G_VALUE_INIT;
+  g_value_init(&current, ps->value_type);
+  g_object_get_property(G_OBJECT(sp.encoder), prop.c_str(), &current);
+  if (G_IS_VALUE(&sp.encoder_set) && g_param_values_cmp(ps, &current, &sp.encoder_set) != 0) {
+    // The application gave the encoder a new bitrate while capped: that
+    // is its own value from now on.
+    g_value_unset(&sp.encoder_original);
+    g_value_init(&sp.encoder_original, ps->value_type);
+    g_value_copy(&current, &sp.encoder_original);
+  }
   GValue original = G_VALUE_INIT, wide = G_VALUE_INIT, value = G_VALUE_INIT;
   g_value_init(&wide, G_TYPE_UINT64);
   g_value_init(&original, G_TYPE_UINT64);
@@ -1087,11 +1107,11 @@ void PeerConnection::apply_bitrate_locked(SinkPad &sp, bool warn) {
   g_value_init(&value, ps->value_type);
   g_value_transform(&wide, &value);
   g_param_value_validate(ps, &value);  // clamped to the property's range
-  GValue current = G_VALUE_INIT;
-  g_value_init(&current, ps->value_type);
-  g_object_get_property(G_OBJECT(sp.encoder), prop.c_str(), &current);
   const bool same = g_param_values_cmp(ps, &current, &value) == 0;
   g_value_unset(&current);
+  if (G_IS_VALUE(&sp.encoder_set)) g_value_unset(&sp.encoder_set);
+  g_value_init(&sp.encoder_set, ps->value_type);
+  g_value_copy(&value, &sp.encoder_set);
   if (same) {
     g_value_unset(&value);
     g_value_unset(&wide);

@@ -720,6 +720,17 @@ class Media(PeerTestCase):
         self.assertLess(capped, 300, f'{capped:.0f} kbit/s under a 150 kbit/s max-bitrate (uncapped {free:.0f})')
         frames = rx.frames['video']
         wait_until(lambda: rx.frames['video'] >= frames + 10, what='video still decoded under the cap')
+        # The application's own change while capped is what comes back.
+        cap(100000)
+        self.assertEqual(enc.get_property('target-bitrate'), 100000)
+        enc.set_property('target-bitrate', 1200000)
+        cap(150000)
+        self.assertEqual(enc.get_property('target-bitrate'), 150000)
+        cap(0)
+        self.assertIn(enc.get_property('target-bitrate'), (1200000,) if not self.estimate_may_cap(pr) else
+                      range(150001, 1200001), 'the application\'s new bitrate did not come back')
+        enc.set_property('target-bitrate', 1500000)
+        cap(150000)
         cap(0)
         # Its own bitrate back, unless the bandwidth estimate (transport-cc)
         # found the path congested and caps it lower (slow sanitizer runs).
@@ -732,6 +743,15 @@ class Media(PeerTestCase):
                             f'the encoder did not get its bitrate back: {got} (estimate {estimate})')
         self.assertEqual(pr.bus_errors, [])
         self.assertEqual(pr.bus_warnings, [])
+
+    @staticmethod
+    def estimate_may_cap(pr):
+        """Whether a's bandwidth estimate is under what 1.5 Mbit/s video
+        needs: if the path ever looked congested (slow sanitizer runs
+        congest even loopback) the bin caps the encoder to it."""
+        pairs = [s for s in pr.a.stats().values()
+                 if stat_type(s) == 'candidate-pair' and s.has_field('available-outgoing-bitrate')]
+        return bool(pairs) and pairs[0].get_value('available-outgoing-bitrate') < 1500000 / 0.85
 
     def test_max_bitrate_without_a_known_encoder_warns(self):
         """A max-bitrate rtcpeerbin cannot apply (G.711's encoder has no
