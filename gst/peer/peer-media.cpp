@@ -5,10 +5,9 @@
 
 #include <gst/rtp/rtp.h>
 
-#include <cstring>
-
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "peer-jitterbuffer.h"
 #include "peer-rtp-ext.h"
@@ -198,8 +197,7 @@ void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, gu
   self->update_nack(ssrc, jitterbuffer);
   // Key unit requests for this stream (a decoder's, or the jitter buffer's
   // when it gave video up) leave as a PLI at once, not with rtpsession's
-  // next early RTCP packet (at most one per regular interval: a second
-  // request within the interval waited up to a second).
+  // next early RTCP packet (25-320 ms later on loopback).
   struct Watch {
     MediaStream *self;
     guint32 ssrc;
@@ -223,9 +221,9 @@ void MediaStream::on_new_jitterbuffer(GstElement *, GstElement *jitterbuffer, gu
 }
 
 // A Picture Loss Indication (RFC 4585 6.3.1) after an empty receiver
-// report, the way send_nack() sends its NACK, when the
-// stream's payload type negotiated `nack pli` (`pt` G_MAXUINT: the
-// request named none, any of the stream's). A request within 100 ms of the
+// report, the way send_nack() sends its NACK, when the stream's payload
+// type negotiated `nack pli` (`pt` G_MAXUINT: the request named none, any
+// of the stream's). A request within 100 ms of the
 // last one for the stream is answered by that one (TRUE, nothing sent).
 bool MediaStream::send_pli(guint32 media_ssrc, guint pt) {
   if (!rtcp_sink_ || !session_) return false;
