@@ -87,6 +87,19 @@ MediaStream *MediaStream::create(GstBin *bin, const std::string &mid, GstElement
     GstPad *rtcp_src = gst_element_get_static_pad(rtpbin, "send_rtcp_src_0");
     self->rtcp_sink_ = rtcp_src ? gst_pad_get_peer(rtcp_src) : nullptr;  // owned ref
     if (rtcp_src) gst_object_unref(rtcp_src);
+    // NACKs asked for before rtpbin's first report leave just ahead of it
+    // (send_nack()).
+    if (self->rtcp_sink_)
+      gst_pad_add_probe(
+          self->rtcp_sink_, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+          [](GstPad *, GstPadProbeInfo *, gpointer data) {
+            auto *self = static_cast<MediaStream *>(data);
+            // Our own NACKs pass here too while it flushes: once only.
+            if (self->early_flushed_.exchange(true)) return GST_PAD_PROBE_OK;
+            self->flush_early_nacks();
+            return GST_PAD_PROBE_REMOVE;
+          },
+          self, nullptr);
   }
   ok = ok && link_request(dtlsdec, "rtp_src", false, rtpbin, "recv_rtp_sink_0") &&
                   link_request(dtlsdec, "rtcp_src", false, rtpbin, "recv_rtcp_sink_0");
@@ -306,10 +319,29 @@ bool MediaStream::send_nack(guint32 media_ssrc, guint16 seqnum) {
   GST_WRITE_UINT16_BE(fci + 2, 0);
   const GstFlowReturn ret = send_feedback(GST_RTCP_TYPE_RTPFB, GST_RTCP_RTPFB_TYPE_NACK, media_ssrc, fci, sizeof fci);
   GST_LOG("NACK %u for SSRC %08x: %s", seqnum, media_ssrc, gst_flow_get_name(ret));
-  if (ret != GST_FLOW_OK) return false;
   std::lock_guard lock(lock_);
+  if (ret == GST_FLOW_NOT_NEGOTIATED) {
+    // rtpbin's RTCP stream has not started on the transport yet (its first
+    // report comes within half a second): held, and sent ahead of that
+    // report, rather than handed to rtpsession, whose NACK scheduling in
+    // 1.22 drops its lock inside a g_hash_table_foreach over the sources
+    // (schedule_remaining_nacks) and trips GLib's iterator check when a
+    // new SSRC (an RTX one, typically) arrives meanwhile.
+    if (early_nacks_.size() < 512) early_nacks_.emplace_back(media_ssrc, seqnum);
+    return true;
+  }
+  if (ret != GST_FLOW_OK) return false;
   ++nacks_sent_[media_ssrc];
   return true;
+}
+
+void MediaStream::flush_early_nacks() {
+  std::vector<std::pair<guint32, guint16>> held;
+  {
+    std::lock_guard lock(lock_);
+    held.swap(early_nacks_);
+  }
+  for (const auto &[ssrc, seq] : held) send_nack(ssrc, seq);
 }
 
 guint MediaStream::nacks_sent(guint32 media_ssrc) {

@@ -20,6 +20,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "peer-bwe.h"
 
@@ -102,6 +104,8 @@ class MediaStream {
   void learn_mid(GstBuffer *buf);
   // Sends a Generic NACK for one packet of `media_ssrc` now (any thread).
   bool send_nack(guint32 media_ssrc, guint16 seqnum);
+  // Sends the NACKs held until rtpbin's RTCP stream started.
+  void flush_early_nacks();
   // Sends a PLI for `media_ssrc` now when payload type `pt` allows it.
   bool send_pli(guint32 media_ssrc, guint pt);
   // An empty RR and one feedback message (RTCP `type`, `fmt`) about
@@ -121,6 +125,8 @@ class MediaStream {
   std::map<guint32, GstElement *> jitterbuffers_;  // owned refs, under lock_
   std::map<guint32, guint> nacks_sent_;  // under lock_
   std::map<guint32, guint> plis_sent_;   // under lock_
+  std::vector<std::pair<guint32, guint16>> early_nacks_;  // (SSRC, seq) held, under lock_
+  std::atomic<bool> early_flushed_{false};
   std::map<guint32, gint64> last_pli_;   // monotonic us, under lock_
   std::map<std::string, std::shared_ptr<SyncGroup>> sync_groups_;  // by CNAME, under lock_
   GstPad *rtcp_sink_ = nullptr;  // owned ref: the transport's RTCP input, fed by rtpbin
