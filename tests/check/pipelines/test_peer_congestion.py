@@ -93,7 +93,7 @@ class Congestion(tpm.Media):
         pr = self.pair(**self.PAIR)
         layers = tpm.LayerReceiver(pr, pr.b)
         transceiver = None
-        for rid, (w, h), bps in (('l', (160, 120), 150000), ('h', (640, 480), 1500000)):
+        for rid, (w, h), bps in (('l', (160, 120), 150000), ('h', (320, 240), 1500000)):
             sink = tpm.add_layer(pr, pr.a, rid, 'videotestsrc is-live=true pattern=zone-plate kx2=20 ky2=20 kt=1 ! '
                                  f'video/x-raw,width={w},height={h},framerate=30/1 ! '
                                  f'vp8enc deadline=1 target-bitrate={bps} keyframe-max-dist=60 ! rtpvp8pay pt=96')
